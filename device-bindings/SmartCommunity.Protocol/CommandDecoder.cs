@@ -1,0 +1,76 @@
+namespace SmartCommunity.Protocol;
+
+/// <summary>Decodes a command payload (hardware-docs/protocol.md §4.1) into a preallocated <see cref="Command"/>.</summary>
+public sealed class CommandDecoder
+{
+    private readonly PayloadReader _reader = new PayloadReader();
+
+    /// <summary>
+    /// Returns <see cref="CommandRejection.None"/> when <paramref name="command"/> holds a well-formed command.
+    /// When the id could be read it is kept in <paramref name="command"/> even on rejection, so the ack can name it.
+    /// </summary>
+    public CommandRejection Decode(byte[] payload, int length, Command command)
+    {
+        command.Clear();
+        if (length > MessageLimits.MaxDownlinkBytes)
+        {
+            return CommandRejection.Oversized;
+        }
+
+        if (!_reader.Load(payload, 0, length))
+        {
+            return CommandRejection.Malformed;
+        }
+
+        int idLength = _reader.CopyString("id", command.Id);
+        if (idLength <= 0)
+        {
+            return CommandRejection.MissingId;
+        }
+
+        command.IdLength = idLength;
+
+        long version;
+        if (!_reader.TryGetInt64("v", out version) || version != ProtocolVersion.Current)
+        {
+            return CommandRejection.UnsupportedVersion;
+        }
+
+        if (_reader.StringEquals("cmd", CommandNames.Release))
+        {
+            command.Kind = CommandKind.Release;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.Reset))
+        {
+            command.Kind = CommandKind.Reset;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.SelfTest))
+        {
+            command.Kind = CommandKind.SelfTest;
+        }
+        else
+        {
+            return CommandRejection.UnknownCommand;
+        }
+
+        long number;
+        if (_reader.TryGetInt64("ctr", out number))
+        {
+            command.Counter = number;
+        }
+
+        if (_reader.TryGetInt64("boot", out number))
+        {
+            command.Boot = number;
+        }
+
+        if (_reader.TryGetInt64("exp", out number))
+        {
+            command.ExpiresAtUptimeMs = number;
+        }
+
+        int macLength = _reader.CopyString("mac", command.Mac);
+        command.MacLength = macLength < 0 ? 0 : macLength;
+        return CommandRejection.None;
+    }
+}

@@ -1,0 +1,16 @@
+namespace SmartCommunity.Protocol;
+
+/// <summary>Commands of protocol v1 (hardware-docs/protocol.md §4). Later device issues append to this list.</summary>
+public enum CommandKind
+{
+    Unknown = 0,
+
+    /// <summary>De-energise the door output (unlock an egress lock, let a hold-open door close). Always safe.</summary>
+    Release = 1,
+
+    /// <summary>Return to normal operation; refused while any fire condition stands.</summary>
+    Reset = 2,
+
+    /// <summary>Run the device's self-test and publish a self-test report event.</summary>
+    SelfTest = 3,
+}

@@ -1,0 +1,40 @@
+namespace SmartCommunity.Protocol;
+
+/// <summary>Names of commands, acknowledgement results and rejection reasons as they appear on the wire.</summary>
+public static class CommandNames
+{
+    public const string Release = "release";
+    public const string Reset = "reset";
+    public const string SelfTest = "self-test";
+
+    public const string ResultDone = "done";
+    public const string ResultRejected = "rejected";
+
+    public static string NameOf(CommandKind kind)
+    {
+        switch (kind)
+        {
+            case CommandKind.Release: return Release;
+            case CommandKind.Reset: return Reset;
+            case CommandKind.SelfTest: return SelfTest;
+            default: return "unknown";
+        }
+    }
+
+    public static string ReasonOf(CommandRejection rejection)
+    {
+        switch (rejection)
+        {
+            case CommandRejection.None: return "none";
+            case CommandRejection.Malformed: return "malformed";
+            case CommandRejection.UnsupportedVersion: return "unsupported-version";
+            case CommandRejection.MissingId: return "missing-id";
+            case CommandRejection.UnknownCommand: return "unknown-command";
+            case CommandRejection.Expired: return "expired";
+            case CommandRejection.NotSupportedByDevice: return "not-supported";
+            case CommandRejection.FireActive: return "fire-active";
+            case CommandRejection.Oversized: return "oversized";
+            default: return "unknown";
+        }
+    }
+}

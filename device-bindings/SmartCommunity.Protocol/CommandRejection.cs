@@ -1,0 +1,15 @@
+namespace SmartCommunity.Protocol;
+
+/// <summary>Why a device refused a command; sent as the ack's "reason" (hardware-docs/protocol.md §4.3).</summary>
+public enum CommandRejection
+{
+    None = 0,
+    Malformed,
+    UnsupportedVersion,
+    MissingId,
+    UnknownCommand,
+    Expired,
+    NotSupportedByDevice,
+    FireActive,
+    Oversized,
+}

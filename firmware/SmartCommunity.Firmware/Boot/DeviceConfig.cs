@@ -1,0 +1,131 @@
+namespace SmartCommunity.Firmware.Boot;
+
+using SmartCommunity.Protocol;
+
+/// <summary>
+/// The device configuration bundle read from the non-volatile store at boot (hardware-docs/protocol.md §7):
+/// identity, broker endpoint, credentials, role, pin map and parameters. Parsing allocates (boot only).
+/// </summary>
+public sealed class DeviceConfig
+{
+    public const string StoreKey = "config";
+    public const int MaxBytes = 1024;
+
+    private readonly PayloadReader _pins = new PayloadReader();
+    private readonly PayloadReader _parameters = new PayloadReader();
+    private bool _hasPins;
+    private bool _hasParameters;
+
+    public string Site = "";
+    public string Building = "";
+    public string Kind = "";
+    public string DeviceId = "";
+    public string Role = "";
+    public string MqttHost = "";
+    public int MqttPort = 1883;
+    public bool MqttTls;
+    public string MqttUser = "";
+    public string MqttPassword = "";
+
+    /// <summary>Parses the bundle; on failure returns null and sets <paramref name="error"/> to what is wrong.</summary>
+    public static DeviceConfig Parse(byte[] buffer, int length, out string error)
+    {
+        error = null;
+        PayloadReader reader = new PayloadReader();
+        if (length <= 0 || length > MaxBytes || !reader.Load(buffer, 0, length))
+        {
+            error = "config: not a JSON object of at most 1024 bytes";
+            return null;
+        }
+
+        long version;
+        if (!reader.TryGetInt64("v", out version) || version != ProtocolVersion.Current)
+        {
+            error = "config: \"v\" must be 1";
+            return null;
+        }
+
+        DeviceConfig config = new DeviceConfig();
+        byte[] scratch = new byte[128];
+        config.Site = RequiredLevel(reader, "site", scratch, ref error);
+        config.Building = RequiredLevel(reader, "building", scratch, ref error);
+        config.Kind = RequiredLevel(reader, "kind", scratch, ref error);
+        config.DeviceId = RequiredLevel(reader, "id", scratch, ref error);
+        config.Role = Text(reader, "role", scratch);
+        if (error != null)
+        {
+            return null;
+        }
+
+        PayloadReader mqtt = new PayloadReader();
+        if (!reader.TryGetObject("mqtt", mqtt))
+        {
+            error = "config: \"mqtt\" object (host, port, tls, user, password) is missing";
+            return null;
+        }
+
+        config.MqttHost = Text(mqtt, "host", scratch);
+        long port;
+        if (mqtt.TryGetInt64("port", out port))
+        {
+            config.MqttPort = (int)port;
+        }
+
+        bool tls;
+        config.MqttTls = mqtt.TryGetBool("tls", out tls) && tls;
+        config.MqttUser = Text(mqtt, "user", scratch);
+        config.MqttPassword = Text(mqtt, "password", scratch);
+        if (config.MqttHost.Length == 0 || config.MqttPort <= 0 || config.MqttPort > 65535)
+        {
+            error = "config: mqtt.host and mqtt.port (1-65535) are required";
+            return null;
+        }
+
+        config._hasPins = reader.TryGetObject("pins", config._pins);
+        config._hasParameters = reader.TryGetObject("params", config._parameters);
+        error = null;
+        return config;
+    }
+
+    /// <summary>The GPIO number wired to <paramref name="name"/>, or -1 when the pin map does not name it.</summary>
+    public int Pin(string name)
+    {
+        long value;
+        return _hasPins && _pins.TryGetInt64(name, out value) ? (int)value : -1;
+    }
+
+    /// <summary>A numeric parameter, or <paramref name="fallback"/> when absent.</summary>
+    public long Parameter(string name, long fallback)
+    {
+        long value;
+        return _hasParameters && _parameters.TryGetInt64(name, out value) ? value : fallback;
+    }
+
+    private static string RequiredLevel(PayloadReader reader, string key, byte[] scratch, ref string error)
+    {
+        string value = Text(reader, key, scratch);
+        if (error == null && !Topics.IsValidLevel(value))
+        {
+            error = "config: \"" + key + "\" must be 1-32 characters of a-z, 0-9, '-' or '_'";
+        }
+
+        return value;
+    }
+
+    private static string Text(PayloadReader reader, string key, byte[] scratch)
+    {
+        int length = reader.CopyString(key, scratch);
+        if (length <= 0)
+        {
+            return "";
+        }
+
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++)
+        {
+            chars[i] = (char)scratch[i];
+        }
+
+        return new string(chars);
+    }
+}

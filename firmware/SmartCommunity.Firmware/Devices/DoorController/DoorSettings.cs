@@ -1,0 +1,16 @@
+namespace SmartCommunity.Firmware.Devices.DoorController;
+
+/// <summary>Door controller parameters, from the device configuration bundle (hardware-docs/protocol.md §7).</summary>
+public sealed class DoorSettings
+{
+    public DoorRole Role = DoorRole.EgressLock;
+
+    /// <summary>The fire input must read clear this long before a fire-input release ends (contact chatter).</summary>
+    public long FireInputClearMs = 1000;
+
+    /// <summary>The door-position contact must hold a new value this long before it counts.</summary>
+    public long DoorContactDebounceMs = 50;
+
+    /// <summary>Period of the state heartbeat; the edge marks the device silent after several are missed.</summary>
+    public long HeartbeatMs = 30000;
+}

@@ -1,0 +1,46 @@
+namespace SmartCommunity.Firmware.Messaging;
+
+using SmartCommunity.Firmware.Hal;
+
+/// <summary>
+/// Announces the device when a new MQTT session starts: a retained online status on the status topic, whose
+/// Last Will counterpart the transport registered (hardware-docs/protocol.md §3). The device then republishes
+/// its full state, so the edge's twin is right after any reconnect.
+/// </summary>
+public sealed class Presence
+{
+    private readonly Uplink _uplink;
+    private readonly IMessageTransport _transport;
+    private readonly string _role;
+    private int _announcedSession;
+
+    public Presence(Uplink uplink, IMessageTransport transport, string role)
+    {
+        _uplink = uplink;
+        _transport = transport;
+        _role = role;
+    }
+
+    /// <summary>True once per new session, after the online status went out.</summary>
+    public bool AnnounceIfNewSession()
+    {
+        int session = _transport.Sessions;
+        if (session == _announcedSession || !_transport.IsConnected)
+        {
+            return false;
+        }
+
+        Protocol.PayloadWriter writer = _uplink.Begin();
+        writer.Property("online", true);
+        writer.Property("kind", _uplink.Identity.Kind);
+        writer.Property("role", _role);
+        writer.Property("fw", _uplink.Identity.FirmwareVersion);
+        if (!_uplink.Send(_uplink.Identity.StatusTopic, 1, true))
+        {
+            return false;
+        }
+
+        _announcedSession = session;
+        return true;
+    }
+}
