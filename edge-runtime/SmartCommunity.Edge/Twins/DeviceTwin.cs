@@ -1,0 +1,73 @@
+namespace SmartCommunity.Edge.Twins;
+
+using System;
+using SmartCommunity.Edge.Ingest;
+using SmartCommunity.Edge.Layout;
+
+/// <summary>
+/// The edge's picture of one device: online or not, last state, where its sequence numbers stand, and how many
+/// messages went missing or came twice (hardware-docs/protocol.md §3). Updated only by <see cref="TwinRegistry"/>.
+/// </summary>
+public sealed class DeviceTwin(DeviceDefinition definition)
+{
+    internal readonly object Gate = new();
+
+    public DeviceDefinition Definition { get; } = definition;
+
+    public bool Online { get; internal set; }
+
+    public long Boot { get; internal set; }
+
+    public long LastSequence { get; internal set; }
+
+    /// <summary>Device uptime in its last message, and when (edge time) that message arrived: the command expiry base.</summary>
+    public long LastUptimeMs { get; internal set; }
+
+    public DateTimeOffset? LastSeen { get; internal set; }
+
+    public DateTimeOffset? LastEventAt { get; internal set; }
+
+    public long Gaps { get; internal set; }
+
+    public long Duplicates { get; internal set; }
+
+    public string? LastState { get; internal set; }
+
+    public string? FirmwareVersion { get; internal set; }
+
+    public TwinSnapshot Snapshot()
+    {
+        lock (Gate)
+        {
+            return new TwinSnapshot(Definition.Id, Definition.Kind, Definition.Role, Definition.Building, Definition.Floor, Definition.Zone,
+                Online, Boot, LastSequence, Gaps, Duplicates, LastSeen, LastEventAt, FirmwareVersion, LastState);
+        }
+    }
+}
+
+public sealed record TwinSnapshot(
+    string Id,
+    string Kind,
+    string Role,
+    string Building,
+    string Floor,
+    string Zone,
+    bool Online,
+    long Boot,
+    long LastSequence,
+    long Gaps,
+    long Duplicates,
+    DateTimeOffset? LastSeen,
+    DateTimeOffset? LastEventAt,
+    string? FirmwareVersion,
+    string? LastState);
+
+/// <summary>What the registry concluded about one message's place in its device's sequence.</summary>
+public enum SequenceVerdict
+{
+    InOrder,
+    AfterGap,
+    Duplicate,
+    NewBoot,
+    Will,
+}
