@@ -2,7 +2,9 @@ namespace SmartCommunity.Edge.Cli;
 
 using System;
 using System.ComponentModel;
+using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -63,7 +65,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         EdgeHost edge;
         try
         {
@@ -80,6 +82,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         {
             AnsiConsole.MarkupLineInterpolated($"[red]layout error[/] {ex.Message}");
             return 2;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"[red]cannot listen[/] ({ex.Message}): MQTT port {settings.MqttPort} on {settings.MqttBind} or HTTP port {settings.HttpPort} on 127.0.0.1 is taken or not allowed; stop the other process or choose --mqtt-port / --http-port");
+            return 3;
         }
 
         await using (edge)

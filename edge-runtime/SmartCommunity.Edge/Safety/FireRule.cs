@@ -112,8 +112,8 @@ public sealed partial class FireRule
     }
 
     /// <summary>
-    /// The operator's reset after the incident. Returns false when the building has no latch. Doors released by
-    /// the building's fire state return to normal by themselves once they read the clear state.
+    /// The operator's reset after the incident: clears the latch, publishes the clear state and sends a reset to
+    /// every door the rule released. Returns false when the building has no latch.
     /// </summary>
     public async Task<bool> ResetAsync(string building, string operatorName)
     {
@@ -134,6 +134,11 @@ public sealed partial class FireRule
             _log.SaveFireLatchAsync(cleared),
             _log.AppendAsync(EdgeEvent(building, "fire-reset", new { by = operatorName })),
             PublishFireStateAsync(building, cleared)).ConfigureAwait(false);
+
+        // The clear state is queued to each door before its reset, so the door reads it first. A door whose own
+        // fire input is still active refuses the reset (fire-active) and stays released.
+        await Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor)
+            .Select(door => _commands.SendAsync(door, CommandKind.Reset, $"fire alarm reset by {operatorName}"))).ConfigureAwait(false);
         return true;
     }
 
