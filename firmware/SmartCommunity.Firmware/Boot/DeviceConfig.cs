@@ -11,6 +11,9 @@ public sealed class DeviceConfig
     public const string StoreKey = "config";
     public const int MaxBytes = 1024;
 
+    /// <summary>Highest GPIO number accepted in the pin map (as in the layout schema).</summary>
+    public const int MaxPin = 255;
+
     private readonly PayloadReader _pins = new PayloadReader();
     private readonly PayloadReader _parameters = new PayloadReader();
     private bool _hasPins;
@@ -32,7 +35,16 @@ public sealed class DeviceConfig
     {
         error = null;
         PayloadReader reader = new PayloadReader();
-        if (length <= 0 || length > MaxBytes || !reader.Load(buffer, 0, length))
+        if (length <= 0 || length > MaxBytes || length > buffer.Length)
+        {
+            error = "config: not a JSON object of at most 1024 bytes";
+            return null;
+        }
+
+        // Keep a private copy: Pin() and Parameter() read it later, and the caller may reuse its buffer.
+        byte[] own = new byte[length];
+        System.Array.Copy(buffer, own, length);
+        if (!reader.Load(own, 0, length))
         {
             error = "config: not a JSON object of at most 1024 bytes";
             return null;
@@ -68,7 +80,8 @@ public sealed class DeviceConfig
         long port;
         if (mqtt.TryGetInt64("port", out port))
         {
-            config.MqttPort = (int)port;
+            // Range-check before narrowing: a cast alone would turn 4294968179 into 1883 and accept it.
+            config.MqttPort = port > 0 && port <= 65535 ? (int)port : 0;
         }
 
         bool tls;
@@ -87,11 +100,11 @@ public sealed class DeviceConfig
         return config;
     }
 
-    /// <summary>The GPIO number wired to <paramref name="name"/>, or -1 when the pin map does not name it.</summary>
+    /// <summary>The GPIO number wired to <paramref name="name"/>, or -1 when the pin map does not name it (or names no valid pin).</summary>
     public int Pin(string name)
     {
         long value;
-        return _hasPins && _pins.TryGetInt64(name, out value) ? (int)value : -1;
+        return _hasPins && _pins.TryGetInt64(name, out value) && value >= 0 && value <= MaxPin ? (int)value : -1;
     }
 
     /// <summary>A numeric parameter, or <paramref name="fallback"/> when absent.</summary>

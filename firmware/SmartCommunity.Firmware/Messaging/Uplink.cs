@@ -37,6 +37,9 @@ public sealed class Uplink
 
     public DeviceIdentity Identity => _identity;
 
+    /// <summary>Whether the transport is connected now; lets a device hold a retry rather than drop it.</summary>
+    public bool CanSend => _transport.IsConnected;
+
     /// <summary>Starts a message with the envelope already written; add fields, then call <see cref="Send"/>.</summary>
     public PayloadWriter Begin()
     {

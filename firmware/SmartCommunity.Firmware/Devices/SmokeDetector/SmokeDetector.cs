@@ -76,11 +76,6 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
             Sample(nowMs);
         }
 
-        if (_alarmUnsent && _state == SmokeState.Alarm)
-        {
-            _alarmUnsent = !PublishEvent("alarm");
-        }
-
         if (_presence.AnnounceIfNewSession())
         {
             PublishState();
@@ -89,6 +84,13 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
         else if (_heartbeat.IsDue(nowMs))
         {
             PublishState();
+        }
+
+        // An alarm that could not go out is sent again once the transport is back, after the online status.
+        // Attempts are not made while offline, so they do not eat sequence numbers the edge would count as lost.
+        if (_alarmUnsent && _state == SmokeState.Alarm && _uplink.CanSend)
+        {
+            _alarmUnsent = !PublishEvent("alarm");
         }
 
         if (_telemetry.IsDue(nowMs))
