@@ -11,6 +11,9 @@ public sealed class DeviceConfig
     public const string StoreKey = "config";
     public const int MaxBytes = 1024;
 
+    /// <summary>Longest string field (host, user, password, ids) in bytes.</summary>
+    public const int MaxTextBytes = 128;
+
     /// <summary>Highest GPIO number accepted in the pin map (as in the layout schema).</summary>
     public const int MaxPin = 255;
 
@@ -58,12 +61,12 @@ public sealed class DeviceConfig
         }
 
         DeviceConfig config = new DeviceConfig();
-        byte[] scratch = new byte[128];
+        byte[] scratch = new byte[MaxTextBytes];
         config.Site = RequiredLevel(reader, "site", scratch, ref error);
         config.Building = RequiredLevel(reader, "building", scratch, ref error);
         config.Kind = RequiredLevel(reader, "kind", scratch, ref error);
         config.DeviceId = RequiredLevel(reader, "id", scratch, ref error);
-        config.Role = Text(reader, "role", scratch);
+        config.Role = Text(reader, "role", scratch, ref error);
         if (error != null)
         {
             return null;
@@ -76,7 +79,7 @@ public sealed class DeviceConfig
             return null;
         }
 
-        config.MqttHost = Text(mqtt, "host", scratch);
+        config.MqttHost = Text(mqtt, "host", scratch, ref error);
         long port;
         if (mqtt.TryGetInt64("port", out port))
         {
@@ -86,8 +89,13 @@ public sealed class DeviceConfig
 
         bool tls;
         config.MqttTls = mqtt.TryGetBool("tls", out tls) && tls;
-        config.MqttUser = Text(mqtt, "user", scratch);
-        config.MqttPassword = Text(mqtt, "password", scratch);
+        config.MqttUser = Text(mqtt, "user", scratch, ref error);
+        config.MqttPassword = Text(mqtt, "password", scratch, ref error);
+        if (error != null)
+        {
+            return null;
+        }
+
         if (config.MqttHost.Length == 0 || config.MqttPort <= 0 || config.MqttPort > 65535)
         {
             error = "config: mqtt.host and mqtt.port (1-65535) are required";
@@ -116,7 +124,7 @@ public sealed class DeviceConfig
 
     private static string RequiredLevel(PayloadReader reader, string key, byte[] scratch, ref string error)
     {
-        string value = Text(reader, key, scratch);
+        string value = Text(reader, key, scratch, ref error);
         if (error == null && !Topics.IsValidLevel(value))
         {
             error = "config: \"" + key + "\" must be 1-32 characters of a-z, 0-9, '-' or '_'";
@@ -125,17 +133,44 @@ public sealed class DeviceConfig
         return value;
     }
 
-    private static string Text(PayloadReader reader, string key, byte[] scratch)
+    /// <summary>
+    /// A string field, "" when absent. One that does not fit <see cref="MaxTextBytes"/> or is not plain ASCII is
+    /// an error rather than a silently emptied or mangled host name or password.
+    /// </summary>
+    private static string Text(PayloadReader reader, string key, byte[] scratch, ref string error)
     {
-        int length = reader.CopyString(key, scratch);
-        if (length <= 0)
+        int start;
+        int rawLength;
+        JsonKind kind;
+        if (!reader.TryFind(key, out start, out rawLength, out kind))
         {
+            return "";
+        }
+
+        int length = kind == JsonKind.String ? reader.CopyString(key, scratch) : -1;
+        if (length < 0)
+        {
+            if (error == null)
+            {
+                error = "config: \"" + key + "\" must be a string of at most " + MaxTextBytes.ToString() + " bytes";
+            }
+
             return "";
         }
 
         char[] chars = new char[length];
         for (int i = 0; i < length; i++)
         {
+            if (scratch[i] > 0x7E || scratch[i] < 0x20)
+            {
+                if (error == null)
+                {
+                    error = "config: \"" + key + "\" must be printable ASCII";
+                }
+
+                return "";
+            }
+
             chars[i] = (char)scratch[i];
         }
 

@@ -13,6 +13,8 @@ public sealed class Presence
     private readonly IMessageTransport _transport;
     private readonly string _role;
     private int _announcedSession;
+    private bool _attempted;
+    private long _lastAttemptMs;
 
     public Presence(Uplink uplink, IMessageTransport transport, string role)
     {
@@ -21,14 +23,21 @@ public sealed class Presence
         _role = role;
     }
 
-    /// <summary>True once per new session, after the online status went out.</summary>
-    public bool AnnounceIfNewSession()
+    /// <summary>
+    /// True once per new session, after the online status went out. A transport that refuses it (queue full) is
+    /// asked again at most every <see cref="Uplink.RetryIntervalMs"/>, so a full queue does not burn sequence numbers.
+    /// </summary>
+    public bool AnnounceIfNewSession(long nowMs)
     {
         int session = _transport.Sessions;
-        if (session == _announcedSession || !_transport.IsConnected)
+        if (session == _announcedSession || !_transport.IsConnected
+            || (_attempted && nowMs - _lastAttemptMs < Uplink.RetryIntervalMs))
         {
             return false;
         }
+
+        _attempted = true;
+        _lastAttemptMs = nowMs;
 
         Protocol.PayloadWriter writer = _uplink.Begin();
         writer.Property("online", true);
@@ -41,6 +50,7 @@ public sealed class Presence
         }
 
         _announcedSession = session;
+        _attempted = false;
         return true;
     }
 }

@@ -11,6 +11,9 @@ using SmartCommunity.Protocol;
 /// </summary>
 public sealed class Uplink
 {
+    /// <summary>Least time between two attempts to send something the transport refused (retries of presence, alarms).</summary>
+    public const long RetryIntervalMs = 1000;
+
     private readonly DeviceIdentity _identity;
     private readonly IClock _clock;
     private readonly IMessageTransport _transport;

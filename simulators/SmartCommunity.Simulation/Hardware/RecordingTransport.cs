@@ -22,6 +22,12 @@ public sealed class RecordingTransport : IMessageTransport
 
     public bool KeepMessages { get; set; } = true;
 
+    /// <summary>Fault switch: connected, but every publish is refused, as when the client's queue is full.</summary>
+    public bool RefusePublishes { get; set; }
+
+    /// <summary>Publishes attempted while connected, refused ones included.</summary>
+    public long Attempts { get; private set; }
+
     public long PublishCount { get; private set; }
 
     public IReadOnlyList<PublishedMessage> Messages => _messages;
@@ -39,6 +45,12 @@ public sealed class RecordingTransport : IMessageTransport
     public bool Publish(string topic, byte[] payload, int length, int qos, bool retain)
     {
         if (!IsConnected)
+        {
+            return false;
+        }
+
+        Attempts++;
+        if (RefusePublishes)
         {
             return false;
         }

@@ -122,6 +122,31 @@ public sealed class DeviceConfigTests
     }
 
     [TestMethod]
+    [DataRow("host")]
+    [DataRow("password")]
+    public void Parse_StringLongerThanMaxText_ReturnsNullNamingTheField(string field)
+    {
+        string tooLong = new string('a', DeviceConfig.MaxTextBytes + 1);
+        string json = Valid.Replace("\"" + field + "\":\"", "\"" + field + "\":\"" + tooLong, System.StringComparison.Ordinal);
+
+        DeviceConfig? config = Parse(json, out string? error);
+
+        Assert.IsNull(config);
+        Assert.IsNotNull(error);
+        Assert.Contains(field, error);
+    }
+
+    [TestMethod]
+    public void Parse_PasswordWithNonAsciiCharacter_ReturnsNullWithError()
+    {
+        DeviceConfig? config = Parse(Valid.Replace("s3cr", "s3\u00e9cr", System.StringComparison.Ordinal), out string? error);
+
+        Assert.IsNull(config);
+        Assert.IsNotNull(error);
+        Assert.Contains("password", error);
+    }
+
+    [TestMethod]
     [DataRow("id", "Door-7")]
     [DataRow("id", "door 7")]
     [DataRow("id", "door/7")]

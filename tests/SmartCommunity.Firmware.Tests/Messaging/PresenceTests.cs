@@ -16,11 +16,11 @@ public sealed class PresenceTests
     {
         Presence presence = new Presence(new Uplink(_identity, new ManualClock(), _transport, 1), _transport, "egress-lock");
 
-        Assert.IsTrue(presence.AnnounceIfNewSession());
-        Assert.IsFalse(presence.AnnounceIfNewSession());
+        Assert.IsTrue(presence.AnnounceIfNewSession(0));
+        Assert.IsFalse(presence.AnnounceIfNewSession(0));
         _transport.Reconnect();
-        Assert.IsTrue(presence.AnnounceIfNewSession());
-        Assert.IsFalse(presence.AnnounceIfNewSession());
+        Assert.IsTrue(presence.AnnounceIfNewSession(0));
+        Assert.IsFalse(presence.AnnounceIfNewSession(0));
 
         Assert.HasCount(2, _transport.Messages);
         Assert.AreEqual(_identity.StatusTopic, _transport.Messages[1].Topic);
@@ -34,10 +34,28 @@ public sealed class PresenceTests
         Presence presence = new Presence(new Uplink(_identity, new ManualClock(), _transport, 1), _transport, "egress-lock");
         _transport.Disconnect();
 
-        Assert.IsFalse(presence.AnnounceIfNewSession());
+        Assert.IsFalse(presence.AnnounceIfNewSession(0));
         _transport.Reconnect();
 
-        Assert.IsTrue(presence.AnnounceIfNewSession());
+        Assert.IsTrue(presence.AnnounceIfNewSession(0));
         Assert.HasCount(1, _transport.Messages);
+    }
+
+    [TestMethod]
+    public void AnnounceIfNewSession_TransportRefuses_RetriesAtMostOncePerRetryInterval()
+    {
+        Uplink uplink = new Uplink(_identity, new ManualClock(), _transport, 1);
+        Presence presence = new Presence(uplink, _transport, "egress-lock");
+        _transport.RefusePublishes = true;
+
+        for (long now = 0; now < 3 * Uplink.RetryIntervalMs; now += 10)
+        {
+            Assert.IsFalse(presence.AnnounceIfNewSession(now));
+        }
+
+        Assert.AreEqual(3L, _transport.Attempts);
+        Assert.AreEqual(3L, uplink.Sequence);
+        _transport.RefusePublishes = false;
+        Assert.IsTrue(presence.AnnounceIfNewSession(3 * Uplink.RetryIntervalMs));
     }
 }

@@ -97,7 +97,7 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
         TrackDoorContact(nowMs);
         ApplyOutput();
 
-        if (_presence.AnnounceIfNewSession())
+        if (_presence.AnnounceIfNewSession(nowMs))
         {
             PublishState();
             _heartbeat.Restart(nowMs);

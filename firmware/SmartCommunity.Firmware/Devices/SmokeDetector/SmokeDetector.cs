@@ -32,6 +32,7 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
     private bool _faultPending;
     private long _faultSinceMs;
     private bool _alarmUnsent;
+    private long _lastAlarmAttemptMs;
     private long _alarms;
 
     public SmokeDetector(
@@ -76,7 +77,7 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
             Sample(nowMs);
         }
 
-        if (_presence.AnnounceIfNewSession())
+        if (_presence.AnnounceIfNewSession(nowMs))
         {
             PublishState();
             _heartbeat.Restart(nowMs);
@@ -87,9 +88,11 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
         }
 
         // An alarm that could not go out is sent again once the transport is back, after the online status.
-        // Attempts are not made while offline, so they do not eat sequence numbers the edge would count as lost.
-        if (_alarmUnsent && _state == SmokeState.Alarm && _uplink.CanSend)
+        // No attempts while offline, and at most one a second while the transport refuses (queue full), so
+        // waiting does not eat sequence numbers the edge would count as lost.
+        if (_alarmUnsent && _state == SmokeState.Alarm && _uplink.CanSend && nowMs - _lastAlarmAttemptMs >= Uplink.RetryIntervalMs)
         {
+            _lastAlarmAttemptMs = nowMs;
             _alarmUnsent = !PublishEvent("alarm");
         }
 
@@ -191,6 +194,7 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
             _alarms++;
             _restoring = false;
             _alarmUnsent = !Enter(SmokeState.Alarm, "alarm");
+            _lastAlarmAttemptMs = nowMs;
         }
     }
 
