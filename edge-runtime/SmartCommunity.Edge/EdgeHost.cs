@@ -90,9 +90,10 @@ public sealed class EdgeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stop the retry timer before the broker it publishes through; the log goes last so in-flight writes finish.
         await Api.DisposeAsync().ConfigureAwait(false);
-        await Broker.DisposeAsync().ConfigureAwait(false);
         await Commands.DisposeAsync().ConfigureAwait(false);
+        await Broker.DisposeAsync().ConfigureAwait(false);
         await EventLog.DisposeAsync().ConfigureAwait(false);
     }
 

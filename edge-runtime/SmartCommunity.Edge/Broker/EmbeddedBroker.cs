@@ -36,6 +36,18 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
         _server.InterceptingPublishAsync += OnPublishAsync;
+        _server.ValidatingConnectionAsync += e =>
+        {
+            // Only the edge itself publishes as the edge (fire states, commands); a client claiming its id is refused.
+            if (e.ClientId == EdgeClientId)
+            {
+                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                _counters.CountRefused("edge-client-id");
+                LogImpostorRefused(_logger, e.RemoteEndPoint?.ToString() ?? "?");
+            }
+
+            return Task.CompletedTask;
+        };
         _server.ClientConnectedAsync += e =>
         {
             LogClientConnected(_logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
@@ -107,6 +119,9 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
             args.CloseConnection = true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Endpoint} that used the edge's own client id")]
+    private static partial void LogImpostorRefused(ILogger logger, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} connected from {Endpoint}")]
     private static partial void LogClientConnected(ILogger logger, string clientId, string endpoint);

@@ -43,6 +43,11 @@ public static class LayoutLoader
         {
             throw new LayoutException(file, ex.Start.Line, ex.Start.Column, "not valid YAML: " + ex.Message);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some unterminated flow collections ('{' or '[' never closed) this way, without a position.
+            throw new LayoutException(file, 0, 0, "not valid YAML (is a '{' or '[' never closed?): " + ex.Message);
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

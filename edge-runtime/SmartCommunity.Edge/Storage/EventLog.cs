@@ -201,9 +201,10 @@ public sealed partial class EventLog : IAsyncDisposable
                     write.Done.TrySetResult();
                 }
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
-                // Nothing in this batch is acknowledged; devices retry QoS 1 messages that got no PUBACK.
+                // Nothing in this batch is acknowledged; devices retry QoS 1 messages that got no PUBACK. Whatever the
+                // failure, the loop goes on: a dead writer would leave every later PUBACK hanging.
                 LogCommitFailed(_logger, batch.Count, ex);
                 foreach (PendingWrite write in batch)
                 {

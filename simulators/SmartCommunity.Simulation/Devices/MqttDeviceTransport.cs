@@ -23,7 +23,7 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
     private readonly string _host;
     private readonly int _port;
     private readonly IFirmwareDevice _device;
-    private readonly IMqttClient _client;
+    private volatile IMqttClient _client;
     private readonly Channel<Outgoing> _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(OutgoingCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentQueue<(string Topic, byte[] Payload)> _inbox = new();
     private readonly CancellationTokenSource _stop = new();
@@ -37,12 +37,7 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         _host = host;
         _port = port;
         _device = device;
-        _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += e =>
-        {
-            _inbox.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
-            return Task.CompletedTask;
-        };
+        _client = CreateClient();
     }
 
     public bool IsConnected => _client.IsConnected && !_networkCut;
@@ -74,14 +69,18 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         }
     }
 
-    /// <summary>Fault switch: drops the connection without a clean DISCONNECT (the broker publishes the Will) and stays off.</summary>
-    public async Task CutNetworkAsync()
+    /// <summary>
+    /// Fault switch: the link dies as if the cable were pulled. The socket is closed without a DISCONNECT packet,
+    /// so the broker publishes the Last Will (a clean DISCONNECT would suppress it); the device stays off until
+    /// <see cref="RestoreNetwork"/>.
+    /// </summary>
+    public Task CutNetworkAsync()
     {
         _networkCut = true;
-        if (_client.IsConnected)
-        {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
-        }
+        IMqttClient severed = _client;
+        _client = CreateClient();
+        severed.Dispose();
+        return Task.CompletedTask;
     }
 
     public void RestoreNetwork() => _networkCut = false;
@@ -107,6 +106,17 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         _stop.Dispose();
     }
 
+    private IMqttClient CreateClient()
+    {
+        IMqttClient client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            _inbox.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray()));
+            return Task.CompletedTask;
+        };
+        return client;
+    }
+
     private async Task KeepConnectedAsync(CancellationToken cancel)
     {
         byte[] will = new byte[128];
@@ -124,22 +134,23 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!cancel.IsCancellationRequested)
         {
-            if (!_client.IsConnected && !_networkCut)
+            IMqttClient client = _client;
+            if (!client.IsConnected && !_networkCut)
             {
                 try
                 {
-                    await _client.ConnectAsync(options, cancel);
+                    await client.ConnectAsync(options, cancel);
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
                     foreach (string topic in _device.Subscriptions)
                     {
                         subscribe.WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce);
                     }
 
-                    await _client.SubscribeAsync(subscribe.Build(), cancel);
+                    await client.SubscribeAsync(subscribe.Build(), cancel);
                     Interlocked.Increment(ref _sessions);
                     backoff = TimeSpan.FromMilliseconds(100);
                 }
-                catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+                catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
                 {
                     if (cancel.IsCancellationRequested)
                     {
@@ -175,7 +186,7 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
             {
                 await _client.PublishAsync(application, cancel);
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or InvalidOperationException)
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
             {
                 // Lost with the connection; the device's sequence numbers let the edge count it.
             }
