@@ -20,6 +20,9 @@ public sealed class Command
     /// <summary>Device uptime in ms after which the command must not run ("exp"); 0 = no expiry.</summary>
     public long ExpiresAtUptimeMs;
 
+    /// <summary>A duration argument in ms ("ms"), e.g. how long an unlock lasts; 0 when absent.</summary>
+    public long DurationMs;
+
     public readonly byte[] Mac = new byte[MessageLimits.MaxMacLength];
     public int MacLength;
 
@@ -30,6 +33,7 @@ public sealed class Command
         Counter = 0;
         Boot = 0;
         ExpiresAtUptimeMs = 0;
+        DurationMs = 0;
         MacLength = 0;
     }
 

@@ -48,6 +48,14 @@ public sealed class CommandDecoder
         {
             command.Kind = CommandKind.SelfTest;
         }
+        else if (_reader.StringEquals("cmd", CommandNames.Lock))
+        {
+            command.Kind = CommandKind.Lock;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.Unlock))
+        {
+            command.Kind = CommandKind.Unlock;
+        }
         else
         {
             return CommandRejection.UnknownCommand;
@@ -67,6 +75,16 @@ public sealed class CommandDecoder
         if (_reader.TryGetInt64("exp", out number))
         {
             command.ExpiresAtUptimeMs = number;
+        }
+
+        if (_reader.TryGetInt64("ms", out number))
+        {
+            if (number < 0)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.DurationMs = number;
         }
 
         int macLength = _reader.CopyString("mac", command.Mac);

@@ -13,4 +13,10 @@ public enum CommandKind
 
     /// <summary>Run the device's self-test and publish a self-test report event.</summary>
     SelfTest = 3,
+
+    /// <summary>End a commanded or timed release (doors); refused while any fire condition stands.</summary>
+    Lock = 4,
+
+    /// <summary>Release an egress lock for "ms" milliseconds (access), then lock again by itself.</summary>
+    Unlock = 5,
 }

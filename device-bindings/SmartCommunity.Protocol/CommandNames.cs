@@ -6,6 +6,8 @@ public static class CommandNames
     public const string Release = "release";
     public const string Reset = "reset";
     public const string SelfTest = "self-test";
+    public const string Lock = "lock";
+    public const string Unlock = "unlock";
 
     public const string ResultDone = "done";
     public const string ResultRejected = "rejected";
@@ -17,6 +19,8 @@ public static class CommandNames
             case CommandKind.Release: return Release;
             case CommandKind.Reset: return Reset;
             case CommandKind.SelfTest: return SelfTest;
+            case CommandKind.Lock: return Lock;
+            case CommandKind.Unlock: return Unlock;
             default: return "unknown";
         }
     }
@@ -34,6 +38,7 @@ public static class CommandNames
             case CommandRejection.NotSupportedByDevice: return "not-supported";
             case CommandRejection.FireActive: return "fire-active";
             case CommandRejection.Oversized: return "oversized";
+            case CommandRejection.BadArgument: return "bad-argument";
             default: return "unknown";
         }
     }

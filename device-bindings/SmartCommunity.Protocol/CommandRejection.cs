@@ -12,4 +12,5 @@ public enum CommandRejection
     NotSupportedByDevice,
     FireActive,
     Oversized,
+    BadArgument,
 }

@@ -36,6 +36,8 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
     private bool _doorCandidate;
     private long _doorCandidateSinceMs;
     private long _malformedFireStates;
+    private long _unlockSinceMs;
+    private long _unlockForMs;
 
     /// <param name="doorClosedInput">The door-position contact (active = closed); null when none is wired.</param>
     public DoorController(
@@ -94,6 +96,7 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
     public void Step(long nowMs)
     {
         TrackFireInput(nowMs);
+        TrackTimedUnlock(nowMs);
         TrackDoorContact(nowMs);
         ApplyOutput();
 
@@ -131,6 +134,7 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
                 ApplyOutput();
                 return CommandRejection.None;
             case CommandKind.Reset:
+            case CommandKind.Lock:
                 // No command may re-energise a door while a fire condition stands (domain rule R3).
                 if ((_reasons & ReleaseReasons.AnyFire) != 0 || _fireInput.IsActive())
                 {
@@ -138,6 +142,25 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
                 }
 
                 SetReason(ReleaseReasons.Command, false);
+                SetReason(ReleaseReasons.TimedUnlock, false);
+                ApplyOutput();
+                return CommandRejection.None;
+            case CommandKind.Unlock:
+                // Access through an egress lock; a hold-open magnet has nothing to unlock.
+                if (_settings.Role != DoorRole.EgressLock)
+                {
+                    return CommandRejection.NotSupportedByDevice;
+                }
+
+                long duration = command.DurationMs == 0 ? _settings.DefaultUnlockMs : command.DurationMs;
+                if (duration > _settings.MaxUnlockMs)
+                {
+                    return CommandRejection.BadArgument;
+                }
+
+                _unlockSinceMs = nowMs;
+                _unlockForMs = duration;
+                SetReason(ReleaseReasons.TimedUnlock, true);
                 ApplyOutput();
                 return CommandRejection.None;
             case CommandKind.SelfTest:
@@ -192,6 +215,15 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
             _fireInputClearing = false;
             SetReason(ReleaseReasons.FireInput, false);
             PublishEvent("fire-input-clear");
+        }
+    }
+
+    private void TrackTimedUnlock(long nowMs)
+    {
+        if ((_reasons & ReleaseReasons.TimedUnlock) != 0 && nowMs - _unlockSinceMs >= _unlockForMs)
+        {
+            SetReason(ReleaseReasons.TimedUnlock, false);
+            PublishEvent("unlock-ended");
         }
     }
 
@@ -269,7 +301,7 @@ public sealed class DoorController : IFirmwareDevice, ICommandTarget
         writer.Property("role", RoleName);
         writer.Property("output", _energised ? "energised" : "released");
         writer.BeginArray("release");
-        for (int bit = 1; bit <= ReleaseReasons.Command; bit <<= 1)
+        for (int bit = 1; bit <= ReleaseReasons.Last; bit <<= 1)
         {
             if ((_reasons & bit) != 0)
             {

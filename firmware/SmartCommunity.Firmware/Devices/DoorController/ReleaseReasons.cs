@@ -15,8 +15,14 @@ public static class ReleaseReasons
     /// <summary>The edge's retained fire state for the building says alarm.</summary>
     public const int BuildingFire = 4;
 
-    /// <summary>A release command is in force until a reset command.</summary>
+    /// <summary>A release command is in force until a reset or lock command.</summary>
     public const int Command = 8;
+
+    /// <summary>An unlock command (access) is in force until its time runs out or a lock command.</summary>
+    public const int TimedUnlock = 16;
+
+    /// <summary>The highest bit, for loops over every reason.</summary>
+    public const int Last = TimedUnlock;
 
     public const int AnyFire = FireInput | BuildingFire;
 
@@ -28,6 +34,7 @@ public static class ReleaseReasons
             case FireInput: return "fire-input";
             case BuildingFire: return "building-fire";
             case Command: return "command";
+            case TimedUnlock: return "timed-unlock";
             default: return "unknown";
         }
     }

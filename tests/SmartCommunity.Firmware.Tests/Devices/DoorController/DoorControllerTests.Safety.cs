@@ -13,7 +13,9 @@ using SmartCommunity.Protocol;
 /// </summary>
 public sealed partial class DoorControllerTests
 {
-    private static readonly string[] ExhaustiveOperations = { "fire-on", "fire-off", "clear", "alarm", "release", "reset", "wait" };
+    private static readonly string[] ExhaustiveOperations = { "fire-on", "fire-off", "clear", "alarm", "release", "reset", "lock", "unlock", "wait" };
+
+    private static readonly string[] RandomCommands = { "release", "reset", "lock", "unlock" };
 
     [TestMethod]
     public void Step_EveryShortSequenceFromNormalOperation_NeverEnergisedDuringAFireCondition()
@@ -98,7 +100,7 @@ public sealed partial class DoorControllerTests
                     case 4:
                     case 5:
                     case 6:
-                        string name = choice == 4 ? "release" : "reset";
+                        string name = RandomCommands[random.Next(RandomCommands.Length)];
                         string id = random.Next(4) == 0 && usedIds.Count > 0 ? usedIds[random.Next(usedIds.Count)] : "c" + step;
                         usedIds.Add(id);
                         rig.Command(id, name);
@@ -177,7 +179,9 @@ public sealed partial class DoorControllerTests
                 rig.Command("c" + index, "release");
                 return building;
             case "reset":
-                rig.Command("c" + index, "reset");
+            case "lock":
+            case "unlock":
+                rig.Command("c" + index, ExhaustiveOperations[operation]);
                 return building;
             default:
                 rig.Step(rig.Settings.FireInputClearMs);

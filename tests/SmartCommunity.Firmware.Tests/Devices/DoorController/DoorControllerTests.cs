@@ -628,6 +628,102 @@ public sealed partial class DoorControllerTests
             rig.Controller.Subscriptions);
     }
 
+    [TestMethod]
+    public void HandleMessage_UnlockWithDuration_ReleasesThenLocksAgainByItself()
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+
+        rig.Command("u1", "unlock", ",\"ms\":3000");
+
+        AssertAck(rig.LastAck(), "u1", "unlock", "done", null, false);
+        Assert.IsFalse(rig.Output.Energised);
+        rig.Step(2999);
+        Assert.IsFalse(rig.Output.Energised);
+        rig.Step(1);
+        Assert.IsTrue(rig.Output.Energised);
+        Assert.Contains("unlock-ended", rig.Events());
+    }
+
+    [TestMethod]
+    public void HandleMessage_UnlockWithoutDuration_UsesTheDefault()
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+
+        rig.Command("u1", "unlock");
+        rig.Step(rig.Settings.DefaultUnlockMs - 1);
+        Assert.IsFalse(rig.Output.Energised);
+        rig.Step(1);
+
+        Assert.IsTrue(rig.Output.Energised);
+    }
+
+    [TestMethod]
+    public void HandleMessage_LockDuringTimedUnlock_EnergisesAtOnce()
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+        rig.Command("u1", "unlock", ",\"ms\":60000");
+
+        rig.Command("l1", "lock");
+
+        AssertAck(rig.LastAck(), "l1", "lock", "done", null, false);
+        Assert.IsTrue(rig.Output.Energised);
+    }
+
+    [TestMethod]
+    public void HandleMessage_LockWhileBuildingFire_RejectedFireActiveAndStaysReleased()
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+        rig.FireState("alarm");
+
+        rig.Command("l1", "lock");
+
+        AssertAck(rig.LastAck(), "l1", "lock", "rejected", "fire-active", false);
+        Assert.IsFalse(rig.Output.Energised);
+    }
+
+    [TestMethod]
+    public void HandleMessage_UnlockEndingDuringFire_DoorStaysReleased()
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+        rig.Command("u1", "unlock", ",\"ms\":1000");
+        rig.FireInput.Active = true;
+
+        rig.Step(2000);
+
+        Assert.IsFalse(rig.Output.Energised);
+    }
+
+    [TestMethod]
+    public void HandleMessage_UnlockOnHoldOpenDoor_RejectedNotSupported()
+    {
+        DoorRig rig = new DoorRig(new DoorSettings { Role = DoorRole.HoldOpen });
+        rig.MakeReady();
+
+        rig.Command("u1", "unlock");
+
+        AssertAck(rig.LastAck(), "u1", "unlock", "rejected", "not-supported", false);
+        Assert.IsTrue(rig.Output.Energised);
+    }
+
+    [TestMethod]
+    [DataRow(",\"ms\":-5", "bad-argument")]
+    [DataRow(",\"ms\":600001", "bad-argument")]
+    public void HandleMessage_UnlockWithBadDuration_Rejected(string extra, string reason)
+    {
+        DoorRig rig = new DoorRig();
+        rig.MakeReady();
+
+        rig.Command("u1", "unlock", extra);
+
+        AssertAck(rig.LastAck(), "u1", "unlock", "rejected", reason, false);
+        Assert.IsTrue(rig.Output.Energised);
+    }
+
     private static void AssertAck(JsonElement ack, string id, string command, string result, string? reason, bool repeat)
     {
         Assert.AreEqual(id, ack.GetProperty("id").GetString());
