@@ -13,6 +13,7 @@ public sealed class EdgeCounters
     private long _duplicates;
     private long _commandsSent;
     private long _commandRetries;
+    private long _commandsRefused;
     private long _acks;
     private long _rejectedAcks;
     private long _commitFailures;
@@ -26,6 +27,9 @@ public sealed class EdgeCounters
     public long CommandsSent => Interlocked.Read(ref _commandsSent);
 
     public long CommandRetries => Interlocked.Read(ref _commandRetries);
+
+    /// <summary>Commands a safety gate refused before they were sent.</summary>
+    public long CommandsRefused => Interlocked.Read(ref _commandsRefused);
 
     public long Acks => Interlocked.Read(ref _acks);
 
@@ -49,6 +53,8 @@ public sealed class EdgeCounters
     public void CountCommandSent() => Interlocked.Increment(ref _commandsSent);
 
     public void CountCommandRetry() => Interlocked.Increment(ref _commandRetries);
+
+    public void CountCommandRefused() => Interlocked.Increment(ref _commandsRefused);
 
     public void CountAck(bool rejected)
     {

@@ -69,6 +69,7 @@ public sealed class EdgeHost : IAsyncDisposable
         var broker = new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>());
         var commands = new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands);
         var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>());
+        commands.AddSafetyGate(fireRule);
         var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>());
         var api = new EdgeApi(httpPort, counters, twins, fireRule, log, broker, time, loggerFactory);
 

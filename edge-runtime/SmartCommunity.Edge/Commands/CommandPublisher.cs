@@ -2,7 +2,9 @@ namespace SmartCommunity.Edge.Commands;
 
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -16,12 +18,17 @@ using SmartCommunity.Edge.Twins;
 using SmartCommunity.Protocol;
 
 /// <summary>
-/// Sends commands to devices (hardware-docs/protocol.md §4): a fresh id and counter per command, an expiry on the
-/// device's own clock when the edge knows it, the MAC field reserved. A command without an ack is sent again with
-/// the same id until it is acknowledged, expires, or runs out of attempts; the device acts on an id only once.
+/// Sends commands to devices and follows each one to its end (hardware-docs/protocol.md §4): a fresh id and counter
+/// per command, an expiry on the device's own clock when the edge knows it, the MAC field reserved. Every request
+/// passes the safety gates first. A command without an ack is sent again with the same id, with growing pauses,
+/// until it is acknowledged, expires or runs out of attempts; its outcome is kept for the API and the edge's own
+/// conclusions (expired, cancelled, refused) go to the event log. The device acts on an id only once.
 /// </summary>
 public sealed partial class CommandPublisher : IAsyncDisposable
 {
+    /// <summary>How many settled commands the API can still show.</summary>
+    public const int HistoryLimit = 2000;
+
     private readonly IDownlink _downlink;
     private readonly EventLog _log;
     private readonly TwinRegistry _twins;
@@ -30,8 +37,14 @@ public sealed partial class CommandPublisher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CommandOptions _options;
     private readonly ConcurrentDictionary<string, PendingCommand> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CommandRecord> _records = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _recordOrder = new();
+    private readonly List<ISafetyGate> _gates = [];
     private readonly string _idPrefix;
     private readonly ITimer _retryTimer;
+
+    // One retry pass at a time: the timer and a direct call must not send the same command twice.
+    private readonly SemaphoreSlim _retryPass = new(1, 1);
     private long _nextId;
     private long _counter;
 
@@ -53,25 +66,43 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         _retryTimer = time.CreateTimer(_ => _ = RetryDueAsync(), null, options.RetryInterval, options.RetryInterval);
     }
 
+    /// <summary>Raised once per command when it settles (done, rejected, expired, cancelled); for metrics.</summary>
+    public event Action<CommandRecord>? Settled;
+
     public int PendingCount => _pending.Count;
 
-    /// <summary>Publishes the command and completes once it is sent and its log record committed. Returns the command id.</summary>
-    public async Task<string> SendAsync(DeviceDefinition device, CommandKind kind, string reason)
-    {
-        string id = _idPrefix + "-" + Interlocked.Increment(ref _nextId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        long counter = Interlocked.Increment(ref _counter);
-        (long boot, long expiresAt) = Expiry(device.Id);
-        byte[] payload = Encode(id, kind, counter, boot, expiresAt, reason);
-        string topic = Topics.Device(device.Site, device.Building, device.Kind, device.Id, Channel.Command);
-        _pending[id] = new PendingCommand(id, device, topic, payload, _time.GetUtcNow() + _options.RetryInterval, 1, _time.GetUtcNow() + _options.TimeToLive);
+    public void AddSafetyGate(ISafetyGate gate) => _gates.Add(gate);
 
-        await _downlink.PublishAsync(topic, payload, retain: false).ConfigureAwait(false);
-        _counters.CountCommandSent();
-        LogCommandSent(_logger, CommandNames.NameOf(kind), device.Id, id, reason);
-        await _log.AppendAsync(new EventRecord(_time.GetUtcNow(), device.Site, device.Building, device.Id, Channel.Command,
-            CommandNames.NameOf(kind), 0, 0, Encoding.UTF8.GetString(payload))).ConfigureAwait(false);
-        return id;
+    /// <summary>
+    /// Sends the command unless a safety gate refuses it. A refusal is logged, counted and returned with its
+    /// reason; nothing is sent.
+    /// </summary>
+    public async Task<CommandTicket> RequestAsync(CommandRequest request)
+    {
+        foreach (ISafetyGate gate in _gates)
+        {
+            if (gate.WhyRefused(request) is { } why)
+            {
+                _counters.CountCommandRefused();
+                LogCommandRefused(_logger, CommandNames.NameOf(request.Kind), request.Device.Id, request.Origin.ToString(), why);
+                await _log.AppendAsync(EdgeRecord(request.Device, "command-refused", new
+                {
+                    cmd = CommandNames.NameOf(request.Kind),
+                    origin = request.Origin.ToString(),
+                    by = request.Operator,
+                    reason = request.Reason,
+                    refused = why,
+                })).ConfigureAwait(false);
+                return new CommandTicket(null, why);
+            }
+        }
+
+        return new CommandTicket(await SendCoreAsync(request).ConfigureAwait(false), null);
     }
+
+    /// <summary>The built-in life-safety path (releases): no gate can refuse a release, so this always sends.</summary>
+    public Task<string> SendAsync(DeviceDefinition device, CommandKind kind, string reason) =>
+        SendCoreAsync(new CommandRequest(device, kind, reason, CommandOrigin.LifeSafety));
 
     /// <summary>Settles the pending command an ack names. Unknown ids (e.g. from before a restart) are only logged.</summary>
     public void OnAck(DeviceMessage ack)
@@ -79,21 +110,72 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         string? id = ack.StringField("id");
         bool rejected = ack.StringField("result") != CommandNames.ResultDone;
         _counters.CountAck(rejected);
-        if (id is not null && _pending.TryRemove(id, out _) && rejected)
+        if (id is null || !_pending.TryRemove(id, out _))
         {
-            LogCommandRejected(_logger, id, ack.DeviceId, ack.StringField("reason") ?? "unknown");
+            return;
         }
+
+        string? reason = ack.StringField("reason");
+        if (rejected)
+        {
+            LogCommandRejected(_logger, id, ack.DeviceId, reason ?? "unknown");
+        }
+
+        Settle(id, rejected ? CommandState.Rejected : CommandState.Done, rejected ? reason ?? "rejected" : CommandNames.ResultDone);
     }
 
     public bool IsPending(string id) => _pending.ContainsKey(id);
 
+    public CommandRecord? Find(string id) => _records.GetValueOrDefault(id);
+
+    /// <summary>The newest commands first, optionally for one device.</summary>
+    public IReadOnlyList<CommandRecord> Recent(int limit, string? device = null) =>
+        _records.Values.Where(r => device is null || r.Device == device).OrderByDescending(r => r.SentAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+            .Take(Math.Clamp(limit, 1, HistoryLimit)).ToList();
+
+    /// <summary>
+    /// Withdraws every pending command of <paramref name="building"/> that <paramref name="which"/> selects, e.g.
+    /// locks and unlock timers when a fire latches. Each is recorded as cancelled; a retry will not go out.
+    /// </summary>
+    public async Task<int> CancelPendingAsync(string building, Func<CommandKind, bool> which, string why)
+    {
+        var cancelled = new List<Task>();
+        foreach (PendingCommand command in _pending.Values.Where(c => c.Device.Building == building && which(c.Kind)))
+        {
+            if (_pending.TryRemove(command.Id, out _))
+            {
+                Settle(command.Id, CommandState.Cancelled, why);
+                LogCommandCancelled(_logger, command.Id, command.Device.Id, why);
+                cancelled.Add(_log.AppendAsync(EdgeRecord(command.Device, "command-cancelled", new { id = command.Id, cmd = CommandNames.NameOf(command.Kind), reason = why })));
+            }
+        }
+
+        await Task.WhenAll(cancelled).ConfigureAwait(false);
+        return cancelled.Count;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _retryTimer.DisposeAsync().ConfigureAwait(false);
+        await _retryPass.WaitAsync().ConfigureAwait(false);
+        _retryPass.Dispose();
     }
 
-    /// <summary>Sends again, with the same id, every command whose retry time has come.</summary>
+    /// <summary>Sends again, with the same id, every command whose retry time has come; settles the expired ones.</summary>
     public async Task RetryDueAsync()
+    {
+        await _retryPass.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await RetryDueCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _retryPass.Release();
+        }
+    }
+
+    private async Task RetryDueCoreAsync()
     {
         DateTimeOffset now = _time.GetUtcNow();
         foreach (PendingCommand command in _pending.Values)
@@ -108,21 +190,82 @@ public sealed partial class CommandPublisher : IAsyncDisposable
                 if (_pending.TryRemove(command.Id, out _))
                 {
                     LogCommandUnacknowledged(_logger, command.Id, command.Device.Id, command.Attempts);
+                    Settle(command.Id, CommandState.Expired, $"no ack after {command.Attempts} attempts");
+                    await _log.AppendAsync(EdgeRecord(command.Device, "command-expired", new { id = command.Id, cmd = CommandNames.NameOf(command.Kind), attempts = command.Attempts }))
+                        .ConfigureAwait(false);
                 }
 
                 continue;
             }
 
-            _pending[command.Id] = command with { Attempts = command.Attempts + 1, NextAttemptAt = now + _options.RetryInterval };
+            int attempts = command.Attempts + 1;
+            _pending[command.Id] = command with { Attempts = attempts, NextAttemptAt = now + Backoff(attempts) };
+            _records.AddOrUpdate(command.Id, _ => throw new InvalidOperationException("a pending command has a record"), (_, r) => r with { Attempts = attempts });
             try
             {
                 await _downlink.PublishAsync(command.Topic, command.Payload, retain: false).ConfigureAwait(false);
                 _counters.CountCommandRetry();
             }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException or ObjectDisposedException)
             {
                 LogRetryFailed(_logger, command.Id, ex);
             }
+        }
+    }
+
+    // The pause after attempt n is RetryInterval * 2^(n-1), capped: quick first retries for a lost packet, then
+    // patience for a device that is rebooting.
+    private TimeSpan Backoff(int attempts)
+    {
+        double factor = Math.Pow(2, Math.Min(attempts - 1, 10));
+        return TimeSpan.FromTicks(Math.Min(_options.RetryInterval.Ticks * (long)factor, _options.MaxRetryInterval.Ticks));
+    }
+
+    private async Task<string> SendCoreAsync(CommandRequest request)
+    {
+        DeviceDefinition device = request.Device;
+        string id = _idPrefix + "-" + Interlocked.Increment(ref _nextId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        long counter = Interlocked.Increment(ref _counter);
+        (long boot, long expiresAt) = Expiry(device.Id);
+        byte[] payload = Encode(id, request, counter, boot, expiresAt);
+        string topic = Topics.Device(device.Site, device.Building, device.Kind, device.Id, Channel.Command);
+        DateTimeOffset now = _time.GetUtcNow();
+        Remember(new CommandRecord(id, device.Id, device.Building, CommandNames.NameOf(request.Kind), request.Origin, request.Operator, request.Reason,
+            now, 1, CommandState.Pending, null, null));
+        _pending[id] = new PendingCommand(id, device, request.Kind, topic, payload, now + Backoff(1), 1, now + _options.TimeToLive);
+
+        await _downlink.PublishAsync(topic, payload, retain: false).ConfigureAwait(false);
+        _counters.CountCommandSent();
+        LogCommandSent(_logger, CommandNames.NameOf(request.Kind), device.Id, id, request.Reason);
+        await _log.AppendAsync(new EventRecord(_time.GetUtcNow(), device.Site, device.Building, device.Id, Channel.Command,
+            CommandNames.NameOf(request.Kind), 0, 0, Encoding.UTF8.GetString(payload), EventLane.Priority)).ConfigureAwait(false);
+        return id;
+    }
+
+    private void Remember(CommandRecord record)
+    {
+        _records[record.Id] = record;
+        _recordOrder.Enqueue(record.Id);
+        while (_recordOrder.Count > HistoryLimit && _recordOrder.TryDequeue(out string? oldest))
+        {
+            if (_pending.ContainsKey(oldest))
+            {
+                _recordOrder.Enqueue(oldest);
+                break;
+            }
+
+            _records.TryRemove(oldest, out _);
+        }
+    }
+
+    private void Settle(string id, CommandState state, string result)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (_records.TryGetValue(id, out CommandRecord? record))
+        {
+            CommandRecord settled = record with { State = state, SettledAt = now, Result = result };
+            _records[id] = settled;
+            Settled?.Invoke(settled);
         }
     }
 
@@ -139,7 +282,7 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         return (twin.Boot, twin.LastUptimeMs + Math.Max(0, sinceMs) + (long)_options.TimeToLive.TotalMilliseconds);
     }
 
-    private static byte[] Encode(string id, CommandKind kind, long counter, long boot, long expiresAt, string reason)
+    private static byte[] Encode(string id, CommandRequest request, long counter, long boot, long expiresAt)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -147,20 +290,32 @@ public sealed partial class CommandPublisher : IAsyncDisposable
             writer.WriteStartObject();
             writer.WriteNumber("v", ProtocolVersion.Current);
             writer.WriteString("id", id);
-            writer.WriteString("cmd", CommandNames.NameOf(kind));
+            writer.WriteString("cmd", CommandNames.NameOf(request.Kind));
             writer.WriteNumber("ctr", counter);
             writer.WriteNumber("boot", boot);
             writer.WriteNumber("exp", expiresAt);
+            if (request.DurationMs > 0)
+            {
+                writer.WriteNumber("ms", request.DurationMs);
+            }
+
             writer.WriteString("mac", "");
-            writer.WriteString("reason", reason);
+            writer.WriteString("reason", request.Reason);
             writer.WriteEndObject();
         }
 
         return buffer.ToArray();
     }
 
+    private EventRecord EdgeRecord(DeviceDefinition device, string name, object details) =>
+        new(_time.GetUtcNow(), device.Site, device.Building, device.Id, "edge", name, 0, 0,
+            Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(details)), EventLane.Priority);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Command} to {Device} (id {Id}): {Reason}")]
     private static partial void LogCommandSent(ILogger logger, string command, string device, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Command} to {Device} from {Origin}: {Why}")]
+    private static partial void LogCommandRefused(ILogger logger, string command, string device, string origin, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} rejected command {Id}: {Reason}")]
     private static partial void LogCommandRejected(ILogger logger, string id, string device, string reason);
@@ -168,8 +323,11 @@ public sealed partial class CommandPublisher : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Id} to {Device} got no ack after {Attempts} attempts; given up")]
     private static partial void LogCommandUnacknowledged(ILogger logger, string id, string device, int attempts);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Id} to {Device} cancelled: {Why}")]
+    private static partial void LogCommandCancelled(ILogger logger, string id, string device, string why);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retry of command {Id} failed")]
     private static partial void LogRetryFailed(ILogger logger, string id, Exception exception);
 
-    private sealed record PendingCommand(string Id, DeviceDefinition Device, string Topic, byte[] Payload, DateTimeOffset NextAttemptAt, int Attempts, DateTimeOffset GiveUpAt);
+    private sealed record PendingCommand(string Id, DeviceDefinition Device, CommandKind Kind, string Topic, byte[] Payload, DateTimeOffset NextAttemptAt, int Attempts, DateTimeOffset GiveUpAt);
 }

@@ -74,9 +74,15 @@ public sealed class EdgeApi : IAsyncDisposable
                 return Results.NotFound(new { error = $"no building '{building}' in the layout" });
             }
 
-            return await fireRule.ResetAsync(building, operatorName)
-                ? Results.Ok(new { building, fire = "clear", by = operatorName })
-                : Results.Conflict(new { error = $"building '{building}' has no fire alarm to reset" });
+            return await fireRule.ResetAsync(building, operatorName) switch
+            {
+                FireResetResult.Reset => Results.Ok(new { building, fire = "clear", by = operatorName }),
+                FireResetResult.FireInputActive => Results.Conflict(new
+                {
+                    error = $"doors of building '{building}' still read the fire panel's input ({string.Join(", ", fireRule.DoorsReportingFireInput(building))}); reset the fire alarm panel first",
+                }),
+                _ => Results.Conflict(new { error = $"building '{building}' has no fire alarm to reset" }),
+            };
         });
 
         _app.MapGet("/events", (int? limit, string? source) => Results.Json(log.ReadRecent(limit ?? 100, source)));

@@ -65,7 +65,8 @@ public sealed partial class IngestPipeline(
 
         Task rule = fireRule.OnMessageAsync(message, device);
         Task logged = log.AppendAsync(new EventRecord(time.GetUtcNow(), device.Site, device.Building, device.Id, message.Channel,
-            message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload));
+            message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload,
+            message.Channel is Channel.Event or Channel.Ack ? EventLane.Priority : EventLane.Bulk));
         await Task.WhenAll(rule, logged).ConfigureAwait(false);
         counters.CountAccepted();
         return IngestResult.Accepted;

@@ -22,7 +22,7 @@ using SmartCommunity.Protocol;
 /// that comes back online gets the release again. This is the supplementary path: the fire panel's hard-wired
 /// contact at each door is the primary one.
 /// </summary>
-public sealed partial class FireRule
+public sealed partial class FireRule : ISafetyGate
 {
     public const string SmokeAlarmEvent = "alarm";
 
@@ -33,6 +33,9 @@ public sealed partial class FireRule
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, FireLatchRecord> _latches = new(StringComparer.Ordinal);
+
+    // Doors whose hard-wired fire input they report active (from their events and state), by device id.
+    private readonly ConcurrentDictionary<string, DeviceDefinition> _doorFireInputs = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     public FireRule(BuildingLayout layout, IDownlink downlink, CommandPublisher commands, EventLog log, TimeProvider time, ILogger logger)
@@ -46,6 +49,30 @@ public sealed partial class FireRule
     }
 
     public bool IsLatched(string building) => _latches.TryGetValue(building, out var latch) && latch.Latched;
+
+    /// <summary>
+    /// A fire alarm stands while the building's latch is set or any door of the building reports its hard-wired
+    /// fire input active (the panel is signalling fire there, whatever the edge has seen).
+    /// </summary>
+    public bool AlarmStands(string building) => IsLatched(building) || DoorsReportingFireInput(building).Count > 0;
+
+    public IReadOnlyList<string> DoorsReportingFireInput(string building) =>
+        _doorFireInputs.Values.Where(d => d.Building == building).Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// No command may energise a door of a building where a fire alarm stands: not a rule's, not a stale one, not an
+    /// operator's. Releasing is always allowed. To lock again, the alarm must first be reset (authenticated, audited).
+    /// </summary>
+    public string? WhyRefused(CommandRequest request)
+    {
+        bool energises = request.Kind is CommandKind.Lock or CommandKind.Reset;
+        if (request.Device.Kind != DeviceKinds.Door || !energises || !AlarmStands(request.Device.Building))
+        {
+            return null;
+        }
+
+        return $"a fire alarm stands in building {request.Device.Building}; doors stay released until it is reset";
+    }
 
     public IReadOnlyList<FireLatchRecord> Latches =>
         _layout.Buildings.Select(b => _latches.GetValueOrDefault(b.Id) ?? new FireLatchRecord(_layout.Site, b.Id, false, DateTimeOffset.MinValue, "")).ToList();
@@ -73,6 +100,18 @@ public sealed partial class FireRule
     /// <summary>Reacts to one accepted, non-duplicate device message.</summary>
     public Task OnMessageAsync(DeviceMessage message, DeviceDefinition device)
     {
+        if (device.Kind == DeviceKinds.Door && ReportsFireInput(message) is { } fireInput)
+        {
+            if (fireInput)
+            {
+                _doorFireInputs[device.Id] = device;
+            }
+            else
+            {
+                _doorFireInputs.TryRemove(device.Id, out _);
+            }
+        }
+
         if (device.Kind == DeviceKinds.Smoke && IsSmokeAlarm(message))
         {
             return LatchAsync(device.Building, $"smoke alarm at {device.Id}");
@@ -103,26 +142,34 @@ public sealed partial class FireRule
 
         LogFireLatched(_logger, building, by);
 
-        // Releases go out before anything is awaited on disk: the log write runs alongside them.
+        // Releases go out before anything is awaited on disk: the log write runs alongside them. Pending locks and
+        // unlock timers of the building are withdrawn so none can arrive after the release.
         Task releases = ReleaseDoorsAsync(building, by);
         Task state = PublishFireStateAsync(building, latch);
+        Task cancelled = _commands.CancelPendingAsync(building, k => k is CommandKind.Lock or CommandKind.Unlock or CommandKind.Reset, $"fire latched: {by}");
         Task saved = _log.SaveFireLatchAsync(latch);
         Task logged = _log.AppendAsync(EdgeEvent(building, "fire-latched", new { by }));
-        await Task.WhenAll(releases, state, saved, logged).ConfigureAwait(false);
+        await Task.WhenAll(releases, state, cancelled, saved, logged).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The operator's reset after the incident: clears the latch, publishes the clear state and sends a reset to
     /// every door the rule released. Returns false when the building has no latch.
     /// </summary>
-    public async Task<bool> ResetAsync(string building, string operatorName)
+    public async Task<FireResetResult> ResetAsync(string building, string operatorName)
     {
         FireLatchRecord cleared;
         lock (_gate)
         {
             if (!IsLatched(building))
             {
-                return false;
+                return FireResetResult.NotLatched;
+            }
+
+            // The panel is the primary system: while a door still reads its fire input, the panel has not been reset.
+            if (DoorsReportingFireInput(building).Count > 0)
+            {
+                return FireResetResult.FireInputActive;
             }
 
             cleared = new FireLatchRecord(_layout.Site, building, false, _time.GetUtcNow(), operatorName);
@@ -138,8 +185,28 @@ public sealed partial class FireRule
         // The clear state is queued to each door before its reset, so the door reads it first. A door whose own
         // fire input is still active refuses the reset (fire-active) and stays released.
         await Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor)
-            .Select(door => _commands.SendAsync(door, CommandKind.Reset, $"fire alarm reset by {operatorName}"))).ConfigureAwait(false);
-        return true;
+            .Select(door => _commands.RequestAsync(new CommandRequest(door, CommandKind.Reset, $"fire alarm reset by {operatorName}", CommandOrigin.Operator, operatorName))))
+            .ConfigureAwait(false);
+        return FireResetResult.Reset;
+    }
+
+    // Doors say so in their fire-input events and in every state message ("fireInput").
+    private static bool? ReportsFireInput(DeviceMessage message)
+    {
+        if (message.Channel == Channel.Event)
+        {
+            return message.EventName switch
+            {
+                "fire-input-active" => true,
+                "fire-input-clear" => false,
+                _ => null,
+            };
+        }
+
+        return message.Channel == Channel.State && message.Body.TryGetProperty("fireInput", out JsonElement value)
+            && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
     }
 
     private static bool IsSmokeAlarm(DeviceMessage message) =>
@@ -164,7 +231,7 @@ public sealed partial class FireRule
     }
 
     private EventRecord EdgeEvent(string building, string name, object details) =>
-        new(_time.GetUtcNow(), _layout.Site, building, "edge", "rule", name, 0, 0, Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(details)));
+        new(_time.GetUtcNow(), _layout.Site, building, "edge", "rule", name, 0, 0, Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(details)), EventLane.Priority);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "FIRE latched in building {Building} ({By}); releasing its doors")]
     private static partial void LogFireLatched(ILogger logger, string building, string by);

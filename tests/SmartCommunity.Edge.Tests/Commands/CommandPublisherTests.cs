@@ -137,7 +137,7 @@ public sealed class CommandPublisherTests
             await edge.Commands.RetryDueAsync();
         }
 
-        Assert.HasCount(3, edge.Downlink.Published, "sent at 0 s, 2 s and 4 s; at 6 s the command has expired");
+        Assert.HasCount(2, edge.Downlink.Published, "sent at 0 s and 2 s; the next attempt (at 6 s, the pause doubling) is past the 5 s expiry");
         Assert.IsFalse(edge.Commands.IsPending(id));
     }
 
@@ -193,5 +193,134 @@ public sealed class CommandPublisherTests
 
         Assert.IsTrue(edge.Commands.IsPending(id));
         Assert.AreEqual(1, edge.Commands.PendingCount);
+    }
+
+    [TestMethod]
+    public async Task RetryDueAsync_NeverAcknowledged_PauseDoublesUpToTheCap()
+    {
+        await using var edge = new EdgeParts(new CommandOptions
+        {
+            RetryInterval = TimeSpan.FromSeconds(1), MaxRetryInterval = TimeSpan.FromSeconds(4), MaxAttempts = 50, TimeToLive = TimeSpan.FromMinutes(5),
+        });
+        await edge.Commands.SendAsync(edge.Device(DemoLayout.LobbyEntrance), CommandKind.Release, "fire");
+        var sentAt = new List<double> { 0 };
+
+        for (int second = 1; second <= 20; second++)
+        {
+            // The publisher's own timer may send during Advance; count from before it.
+            int before = edge.Downlink.Published.Count;
+            edge.Time.Advance(TimeSpan.FromSeconds(1));
+            await edge.Commands.RetryDueAsync();
+            if (edge.Downlink.Published.Count > before)
+            {
+                sentAt.Add(second);
+            }
+        }
+
+        CollectionAssert.AreEqual(new List<double> { 0, 1, 3, 7, 11, 15, 19 }, sentAt, "pauses of 1, 2, 4, then 4 s (the cap)");
+    }
+
+    [TestMethod]
+    public async Task RequestAsync_GateRefuses_NothingSentRefusalCountedAndLogged()
+    {
+        await using var edge = new EdgeParts();
+        edge.Commands.AddSafetyGate(new RefuseEverything());
+        DeviceDefinition door = edge.Device(DemoLayout.LobbyEntrance);
+
+        CommandTicket ticket = await edge.Commands.RequestAsync(new CommandRequest(door, CommandKind.Lock, "night schedule", CommandOrigin.Rule, "night-lock"));
+
+        Assert.IsFalse(ticket.Accepted);
+        Assert.AreEqual("not today", ticket.RefusedBecause);
+        Assert.IsEmpty(edge.Downlink.Published);
+        Assert.AreEqual(1L, edge.Counters.CommandsRefused);
+        StoredEvent refused = edge.Log.ReadRecent(10, door.Id).Single();
+        Assert.AreEqual("command-refused", refused.Name);
+        Assert.Contains("night-lock", refused.Payload);
+    }
+
+    [TestMethod]
+    public async Task RequestAsync_UnlockWithDuration_CarriesMsAndIsTrackedToItsAck()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition door = edge.Device(DemoLayout.LobbyEntrance);
+
+        CommandTicket ticket = await edge.Commands.RequestAsync(new CommandRequest(door, CommandKind.Unlock, "visitor", CommandOrigin.Operator, "alice", 7000));
+
+        Assert.IsTrue(ticket.Accepted);
+        Assert.AreEqual(7000L, edge.Downlink.Published.Single().Json.GetProperty("ms").GetInt64());
+        CommandRecord pending = edge.Commands.Find(ticket.Id!)!;
+        Assert.AreEqual(CommandState.Pending, pending.State);
+        Assert.AreEqual("alice", pending.Operator);
+        edge.Time.Advance(TimeSpan.FromMilliseconds(40));
+
+        edge.Commands.OnAck(Messages.Ack(door, 5, ticket.Id!));
+
+        CommandRecord done = edge.Commands.Find(ticket.Id!)!;
+        Assert.AreEqual(CommandState.Done, done.State);
+        Assert.AreEqual(TimeSpan.FromMilliseconds(40), done.SettledAt - done.SentAt);
+        Assert.AreEqual(ticket.Id, edge.Commands.Recent(10, door.Id).First().Id);
+    }
+
+    [TestMethod]
+    public async Task OnAck_Rejected_RecordsTheDevicesReason()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition door = edge.Device(DemoLayout.LobbyEntrance);
+        string id = await edge.Commands.SendAsync(door, CommandKind.Release, "test");
+        string json = $$"""{"v":1,"dev":"{{door.Id}}","seq":2,"boot":1,"up":1000,"id":"{{id}}","cmd":"release","result":"rejected","reason":"expired"}""";
+
+        edge.Commands.OnAck(Messages.Decode(Messages.TopicOf(door, Channel.Ack), json));
+
+        CommandRecord record = edge.Commands.Find(id)!;
+        Assert.AreEqual(CommandState.Rejected, record.State);
+        Assert.AreEqual("expired", record.Result);
+    }
+
+    [TestMethod]
+    public async Task RetryDueAsync_NoAckBeforeExpiry_RecordedAsExpiredInTheLog()
+    {
+        await using var edge = new EdgeParts(new CommandOptions { RetryInterval = TimeSpan.FromSeconds(1), TimeToLive = TimeSpan.FromSeconds(3) });
+        DeviceDefinition door = edge.Device(DemoLayout.LobbyEntrance);
+        string id = await edge.Commands.SendAsync(door, CommandKind.Release, "test");
+        var settled = new List<CommandRecord>();
+        edge.Commands.Settled += settled.Add;
+
+        for (int i = 0; i < 10; i++)
+        {
+            edge.Time.Advance(TimeSpan.FromSeconds(1));
+            await edge.Commands.RetryDueAsync();
+        }
+
+        Assert.AreEqual(CommandState.Expired, edge.Commands.Find(id)!.State);
+        Assert.AreEqual(id, settled.Single().Id);
+        Assert.IsTrue(edge.Log.ReadRecent(50, door.Id).Any(e => e.Name == "command-expired" && e.Payload.Contains(id, StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public async Task CancelPendingAsync_SelectedKindsInTheBuilding_NoMoreRetriesAndRecordedCancelled()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition b1Door = edge.Device(DemoLayout.LobbyEntrance);
+        DeviceDefinition b2Door = edge.Layout.DevicesIn("b2").First(d => d.Kind == DeviceKinds.Door);
+        string b1Lock = (await edge.Commands.RequestAsync(new CommandRequest(b1Door, CommandKind.Lock, "schedule", CommandOrigin.Rule))).Id!;
+        string b1Release = await edge.Commands.SendAsync(b1Door, CommandKind.Release, "test");
+        string b2Lock = (await edge.Commands.RequestAsync(new CommandRequest(b2Door, CommandKind.Lock, "schedule", CommandOrigin.Rule))).Id!;
+
+        int cancelled = await edge.Commands.CancelPendingAsync("b1", k => k == CommandKind.Lock, "fire");
+
+        Assert.AreEqual(1, cancelled);
+        Assert.AreEqual(CommandState.Cancelled, edge.Commands.Find(b1Lock)!.State);
+        Assert.IsFalse(edge.Commands.IsPending(b1Lock));
+        Assert.IsTrue(edge.Commands.IsPending(b1Release));
+        Assert.IsTrue(edge.Commands.IsPending(b2Lock));
+        int before = edge.Downlink.Published.Count;
+        edge.Time.Advance(edge.Options.RetryInterval);
+        await edge.Commands.RetryDueAsync();
+        Assert.IsFalse(edge.Downlink.Published.Skip(before).Any(p => p.Json.GetProperty("id").GetString() == b1Lock));
+    }
+
+    private sealed class RefuseEverything : ISafetyGate
+    {
+        public string? WhyRefused(CommandRequest request) => "not today";
     }
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
+using SmartCommunity.Edge.Commands;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Safety;
@@ -131,13 +132,13 @@ public sealed class FireRuleTests
     }
 
     [TestMethod]
-    public async Task ResetAsync_NoAlarm_ReturnsFalseAndChangesNothing()
+    public async Task ResetAsync_NoAlarm_ReturnsNotLatchedAndChangesNothing()
     {
         await using var edge = new EdgeParts();
 
-        bool reset = await edge.FireRule.ResetAsync("b1", "alice");
+        FireResetResult reset = await edge.FireRule.ResetAsync("b1", "alice");
 
-        Assert.IsFalse(reset);
+        Assert.AreEqual(FireResetResult.NotLatched, reset);
         Assert.IsEmpty(edge.Downlink.Published);
         Assert.IsEmpty(edge.Log.ReadFireLatches());
     }
@@ -150,9 +151,9 @@ public sealed class FireRuleTests
         await edge.FireRule.OnMessageAsync(Messages.Event(smoke, 3, FireRule.SmokeAlarmEvent), smoke);
         int before = edge.Downlink.Published.Count;
 
-        bool reset = await edge.FireRule.ResetAsync("b1", "alice");
+        FireResetResult reset = await edge.FireRule.ResetAsync("b1", "alice");
 
-        Assert.IsTrue(reset);
+        Assert.AreEqual(FireResetResult.Reset, reset);
         Assert.IsFalse(edge.FireRule.IsLatched("b1"));
         List<Downlinked> after = edge.Downlink.Published.Skip(before).ToList();
         Downlinked clear = after.Single(p => p.Topic == B1Fire);
@@ -219,4 +220,69 @@ public sealed class FireRuleTests
             .Where(c => c.Json.GetProperty("cmd").GetString() == CommandNames.Release)
             .Select(c => c.Topic.Split('/')[5])
             .ToList();
+
+    [TestMethod]
+    public async Task WhyRefused_LockOrResetInLatchedBuilding_RefusedWhileOtherBuildingsAndReleasesPass()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition smoke = edge.Device(DemoLayout.LobbySmoke);
+        await edge.FireRule.OnMessageAsync(Messages.Event(smoke, 3, FireRule.SmokeAlarmEvent), smoke);
+        DeviceDefinition b1Door = edge.Device(DemoLayout.LobbyEntrance);
+        DeviceDefinition b2Door = edge.Layout.DevicesIn("b2").First(d => d.Kind == DeviceKinds.Door);
+
+        Assert.IsNotNull(edge.FireRule.WhyRefused(new CommandRequest(b1Door, CommandKind.Lock, "x", CommandOrigin.Operator, "alice")));
+        Assert.IsNotNull(edge.FireRule.WhyRefused(new CommandRequest(b1Door, CommandKind.Reset, "x", CommandOrigin.Rule)));
+        Assert.IsNull(edge.FireRule.WhyRefused(new CommandRequest(b1Door, CommandKind.Release, "x", CommandOrigin.Rule)));
+        Assert.IsNull(edge.FireRule.WhyRefused(new CommandRequest(b1Door, CommandKind.Unlock, "x", CommandOrigin.Rule)));
+        Assert.IsNull(edge.FireRule.WhyRefused(new CommandRequest(b2Door, CommandKind.Lock, "x", CommandOrigin.Rule)));
+    }
+
+    [TestMethod]
+    public async Task AlarmStands_DoorReportsItsFireInputWithoutLatch_TrueUntilTheInputClears()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition door = edge.Device(DemoLayout.StairDoor);
+
+        await edge.FireRule.OnMessageAsync(Messages.Event(door, 2, "fire-input-active"), door);
+
+        Assert.IsFalse(edge.FireRule.IsLatched("b1"));
+        Assert.IsTrue(edge.FireRule.AlarmStands("b1"));
+        Assert.IsFalse(edge.FireRule.AlarmStands("b2"));
+        CommandTicket refused = await edge.Commands.RequestAsync(new CommandRequest(edge.Device(DemoLayout.LobbyEntrance), CommandKind.Lock, "x", CommandOrigin.Rule));
+        Assert.IsFalse(refused.Accepted);
+
+        await edge.FireRule.OnMessageAsync(Messages.Event(door, 3, "fire-input-clear"), door);
+
+        Assert.IsFalse(edge.FireRule.AlarmStands("b1"));
+    }
+
+    [TestMethod]
+    public async Task ResetAsync_DoorStillReadsFireInput_RefusedAndLatchKept()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition smoke = edge.Device(DemoLayout.LobbySmoke);
+        DeviceDefinition door = edge.Device(DemoLayout.StairDoor);
+        await edge.FireRule.OnMessageAsync(Messages.Event(smoke, 3, FireRule.SmokeAlarmEvent), smoke);
+        string json = $$"""{"v":1,"dev":"{{door.Id}}","seq":4,"boot":1,"up":1000,"role":"hold-open","output":"released","fireInput":true}""";
+        await edge.FireRule.OnMessageAsync(Messages.Decode(Messages.TopicOf(door, Channel.State), json), door);
+
+        FireResetResult result = await edge.FireRule.ResetAsync("b1", "alice");
+
+        Assert.AreEqual(FireResetResult.FireInputActive, result);
+        Assert.IsTrue(edge.FireRule.IsLatched("b1"));
+        CollectionAssert.AreEqual(new[] { door.Id }, edge.FireRule.DoorsReportingFireInput("b1").ToArray());
+    }
+
+    [TestMethod]
+    public async Task LatchAsync_PendingLockInTheBuilding_CancelledBeforeItCanArrive()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition door = edge.Device(DemoLayout.LobbyEntrance);
+        string lockId = (await edge.Commands.RequestAsync(new CommandRequest(door, CommandKind.Lock, "night", CommandOrigin.Rule))).Id!;
+
+        await edge.FireRule.LatchAsync("b1", "smoke alarm at test");
+
+        Assert.AreEqual(CommandState.Cancelled, edge.Commands.Find(lockId)!.State);
+        Assert.IsTrue(edge.Log.ReadRecent(100, door.Id).Any(e => e.Name == "command-cancelled"));
+    }
 }

@@ -27,6 +27,7 @@ internal sealed class EdgeParts : IAsyncDisposable
         Twins = new TwinRegistry(Layout);
         Commands = new CommandPublisher(Downlink, Log, Twins, Counters, Time, NullLogger.Instance, Options);
         FireRule = new FireRule(Layout, Downlink, Commands, Log, Time, NullLogger.Instance);
+        Commands.AddSafetyGate(FireRule);
         Pipeline = new IngestPipeline(Layout, Twins, FireRule, Commands, Log, Counters, Time, NullLogger.Instance);
     }
 
