@@ -33,6 +33,9 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(port)
+            // After a crash the old connections linger in TIME_WAIT; without SO_REUSEADDR the restarted edge could
+            // not listen on its port again until they expire.
+            .WithDefaultEndpointReuseAddress()
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
         _server.InterceptingPublishAsync += OnPublishAsync;
