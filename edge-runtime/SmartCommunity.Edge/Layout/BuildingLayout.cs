@@ -9,26 +9,48 @@ using System.Linq;
 /// </summary>
 public sealed class BuildingLayout
 {
+    private volatile DeviceSet _devices;
+
     public BuildingLayout(string site, string siteName, IReadOnlyList<BuildingDefinition> buildings)
     {
         Site = site;
         SiteName = siteName;
         Buildings = buildings;
-        Devices = buildings.SelectMany(b => b.Floors).SelectMany(f => f.Zones).SelectMany(z => z.Devices).ToList();
-        DevicesById = Devices.ToDictionary(d => d.Id);
+        DeclaredDevices = buildings.SelectMany(b => b.Floors).SelectMany(f => f.Zones).SelectMany(z => z.Devices).ToList();
+        _devices = new DeviceSet(DeclaredDevices);
     }
 
     public string Site { get; }
 
     public string SiteName { get; }
 
+    /// <summary>Buildings, floors and zones as the file declares them.</summary>
     public IReadOnlyList<BuildingDefinition> Buildings { get; }
 
-    public IReadOnlyList<DeviceDefinition> Devices { get; }
+    /// <summary>The devices as the file declares them.</summary>
+    public IReadOnlyList<DeviceDefinition> DeclaredDevices { get; }
 
-    public IReadOnlyDictionary<string, DeviceDefinition> DevicesById { get; }
+    /// <summary>
+    /// The devices of the site now: the file's, as the device registry keeps them (changes through the API included).
+    /// Readers get a consistent snapshot; the registry swaps it whole.
+    /// </summary>
+    public IReadOnlyList<DeviceDefinition> Devices => _devices.List;
+
+    public IReadOnlyDictionary<string, DeviceDefinition> DevicesById => _devices.ById;
 
     public IEnumerable<DeviceDefinition> DevicesIn(string building) => Devices.Where(d => d.Building == building);
+
+    public bool HasBuilding(string building) => Buildings.Any(b => b.Id == building);
+
+    /// <summary>Called by the device registry when its devices change.</summary>
+    internal void ReplaceDevices(IEnumerable<DeviceDefinition> devices) => _devices = new DeviceSet(devices.ToList());
+
+    private sealed class DeviceSet(IReadOnlyList<DeviceDefinition> list)
+    {
+        public IReadOnlyList<DeviceDefinition> List { get; } = list;
+
+        public IReadOnlyDictionary<string, DeviceDefinition> ById { get; } = list.ToDictionary(d => d.Id);
+    }
 }
 
 public sealed record BuildingDefinition(string Id, string Name, IReadOnlyList<FloorDefinition> Floors);

@@ -12,7 +12,7 @@ public sealed class DeviceTwin(DeviceDefinition definition)
 {
     internal readonly object Gate = new();
 
-    public DeviceDefinition Definition { get; } = definition;
+    public DeviceDefinition Definition { get; internal set; } = definition;
 
     public bool Online { get; internal set; }
 
@@ -35,12 +35,21 @@ public sealed class DeviceTwin(DeviceDefinition definition)
 
     public string? FirmwareVersion { get; internal set; }
 
+    /// <summary>Why the twin is offline: "will" (the broker said so), "silent" (no message within its heartbeat allowance), or null.</summary>
+    public string? OfflineReason { get; internal set; }
+
+    /// <summary>
+    /// How long the device may stay quiet before the edge calls it silent: three of its heartbeats (parameter
+    /// heartbeatMs, default 30 s) and a margin for a slow network.
+    /// </summary>
+    public TimeSpan SilentAfter => TimeSpan.FromMilliseconds((3 * Definition.Parameter("heartbeatMs", 30_000)) + 5_000);
+
     public TwinSnapshot Snapshot()
     {
         lock (Gate)
         {
             return new TwinSnapshot(Definition.Id, Definition.Kind, Definition.Role, Definition.Building, Definition.Floor, Definition.Zone,
-                Online, Boot, LastSequence, Gaps, Duplicates, LastSeen, LastEventAt, FirmwareVersion, LastState);
+                Online, Boot, LastSequence, Gaps, Duplicates, LastSeen, LastEventAt, FirmwareVersion, LastState, OfflineReason);
         }
     }
 }
@@ -60,7 +69,8 @@ public sealed record TwinSnapshot(
     DateTimeOffset? LastSeen,
     DateTimeOffset? LastEventAt,
     string? FirmwareVersion,
-    string? LastState);
+    string? LastState,
+    string? OfflineReason = null);
 
 /// <summary>What the registry concluded about one message's place in its device's sequence.</summary>
 public enum SequenceVerdict

@@ -7,19 +7,92 @@ using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Protocol;
 
-/// <summary>Twins of every device in the layout. Messages from a device not in the layout are refused upstream.</summary>
+/// <summary>Twins of every device the site knows. Messages from a device it does not know are refused upstream.</summary>
 public sealed class TwinRegistry
 {
-    private readonly Dictionary<string, DeviceTwin> _twins;
+    private readonly BuildingLayout _layout;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeviceTwin> _twins;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
 
     public TwinRegistry(BuildingLayout layout)
     {
-        _twins = layout.Devices.ToDictionary(d => d.Id, d => new DeviceTwin(d), StringComparer.Ordinal);
+        _layout = layout;
+        _twins = new(layout.Devices.Select(d => KeyValuePair.Create(d.Id, new DeviceTwin(d))), StringComparer.Ordinal);
     }
 
-    public IEnumerable<DeviceTwin> All => _twins.Values;
+    public IEnumerable<DeviceTwin> All => _layout.Devices.Select(d => Find(d.Id)!);
 
-    public DeviceTwin? Find(string deviceId) => _twins.GetValueOrDefault(deviceId);
+    /// <summary>
+    /// The twin of a device the site knows now; devices added through the registry get one on first use, and a
+    /// twin follows its device's current definition (e.g. a changed role).
+    /// </summary>
+    public DeviceTwin? Find(string deviceId)
+    {
+        if (!_layout.DevicesById.TryGetValue(deviceId, out DeviceDefinition? definition))
+        {
+            return null;
+        }
+
+        DeviceTwin twin = _twins.GetOrAdd(deviceId, _ => new DeviceTwin(definition));
+        if (!ReferenceEquals(twin.Definition, definition))
+        {
+            twin.Definition = definition;
+        }
+
+        return twin;
+    }
+
+    /// <summary>Takes the ids of twins changed since the last call (for <see cref="TwinStore"/>).</summary>
+    public IReadOnlyList<DeviceTwin> TakeChanged()
+    {
+        var changed = new List<DeviceTwin>();
+        foreach (string id in _dirty.Keys)
+        {
+            if (_dirty.TryRemove(id, out _) && _twins.TryGetValue(id, out DeviceTwin? twin))
+            {
+                changed.Add(twin);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Online twins that have said nothing for longer than their <see cref="DeviceTwin.SilentAfter"/>.</summary>
+    public IReadOnlyList<DeviceTwin> FindSilent(DateTimeOffset now) =>
+        All.Where(t =>
+        {
+            lock (t.Gate)
+            {
+                return t.Online && t.LastSeen is { } seen && now - seen > t.SilentAfter;
+            }
+        }).ToList();
+
+    /// <summary>Marks the twin offline because it went quiet; false when it spoke again meanwhile.</summary>
+    public bool MarkSilent(DeviceTwin twin, DateTimeOffset now)
+    {
+        lock (twin.Gate)
+        {
+            if (!twin.Online || twin.LastSeen is not { } seen || now - seen <= twin.SilentAfter)
+            {
+                return false;
+            }
+
+            twin.Online = false;
+            twin.OfflineReason = "silent";
+        }
+
+        _dirty[twin.Definition.Id] = 0;
+        return true;
+    }
+
+    /// <summary>Restores a twin from storage at start (before any message is applied).</summary>
+    public void Restore(DeviceTwin twin, Action<DeviceTwin> restore)
+    {
+        lock (twin.Gate)
+        {
+            restore(twin);
+        }
+    }
 
     /// <summary>
     /// Applies one message to its twin and says whether it is new. Within one boot the sequence must grow by
@@ -27,12 +100,14 @@ public sealed class TwinRegistry
     /// </summary>
     public SequenceVerdict Apply(DeviceTwin twin, DeviceMessage message, DateTimeOffset now)
     {
+        _dirty[twin.Definition.Id] = 0;
         lock (twin.Gate)
         {
             twin.LastSeen = now;
             if (message.Channel == Channel.Status && message.Online is { } online)
             {
                 twin.Online = online;
+                twin.OfflineReason = online ? null : "will";
                 if (!online)
                 {
                     return SequenceVerdict.Will;
@@ -44,6 +119,7 @@ public sealed class TwinRegistry
             {
                 // Anything but the Will proves the device is connected, even if its online status was lost.
                 twin.Online = true;
+                twin.OfflineReason = null;
             }
 
             SequenceVerdict verdict;

@@ -1,0 +1,408 @@
+namespace SmartCommunity.Edge.Registry;
+
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Storage;
+using SmartCommunity.Edge.Twins;
+using SmartCommunity.Protocol;
+
+/// <summary>
+/// The devices of the site, in the `devices` table of the edge database: definition (kind, place, role, pins,
+/// parameters), credentials (MQTT password as a salted hash, command-signing key sealed under the
+/// <see cref="BuildingKey"/>), firmware version, first and last seen. Loaded from the layout file at start and
+/// changeable through the API; changes persist and are logged. The layout file wins for a device only when its
+/// entry in the file changed since the last start, so an API change is not undone by a restart.
+/// </summary>
+public sealed partial class DeviceRegistry
+{
+    public const string OriginLayout = "layout";
+    public const string OriginApi = "api";
+
+    private readonly string _connectionString;
+    private readonly BuildingLayout _layout;
+    private readonly BuildingKey _key;
+    private readonly EventLog _log;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    private DeviceRegistry(string databasePath, BuildingLayout layout, BuildingKey key, EventLog log, TimeProvider time, ILogger logger)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _layout = layout;
+        _key = key;
+        _log = log;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Opens the registry, imports the layout file's devices and makes the registry's devices the site's.</summary>
+    public static DeviceRegistry Open(string databasePath, BuildingKey key, BuildingLayout layout, EventLog log, TimeProvider time, ILogger logger)
+    {
+        var registry = new DeviceRegistry(databasePath, layout, key, log, time, logger);
+        using SqliteConnection connection = registry.OpenConnection();
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS devices (
+              id TEXT PRIMARY KEY,
+              kind TEXT NOT NULL,
+              site TEXT NOT NULL,
+              building TEXT NOT NULL,
+              floor TEXT NOT NULL,
+              zone TEXT NOT NULL,
+              role TEXT NOT NULL,
+              config TEXT NOT NULL,
+              origin TEXT NOT NULL,
+              layout_hash TEXT,
+              retired INTEGER NOT NULL DEFAULT 0,
+              password_hash TEXT,
+              signing_key BLOB,
+              firmware TEXT,
+              first_seen TEXT,
+              last_seen TEXT,
+              updated_at TEXT NOT NULL);
+            """);
+        registry.ImportLayout(connection);
+        registry.Publish(connection);
+        return registry;
+    }
+
+    public IReadOnlyList<RegisteredDevice> List(bool includeRetired = false)
+    {
+        using SqliteConnection connection = OpenConnection();
+        return ReadAll(connection).Where(d => includeRetired || !d.Retired).OrderBy(d => d.Definition.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public RegisteredDevice? Find(string id) => List(includeRetired: true).FirstOrDefault(d => d.Definition.Id == id);
+
+    /// <summary>
+    /// Adds or changes a device. Returns the problems (empty when saved): the same checks as the layout file's,
+    /// and the building must be one of the layout's.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SaveAsync(DeviceDefinition device, string operatorName)
+    {
+        List<string> problems = Validate(device);
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection connection = OpenConnection();
+            Upsert(connection, device, OriginApi, layoutHash: null);
+            Publish(connection);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        LogChanged(_logger, device.Id, operatorName);
+        await _log.AppendAsync(AuditRecord(device, "device-saved", operatorName, new { device.Kind, device.Role, device.Floor, device.Zone, device.Pins, device.Parameters }))
+            .ConfigureAwait(false);
+        return problems;
+    }
+
+    /// <summary>Takes a device out of service (kept for the record, no longer accepted). False when unknown.</summary>
+    public async Task<bool> RetireAsync(string id, string operatorName)
+    {
+        RegisteredDevice? device;
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection connection = OpenConnection();
+            device = ReadAll(connection).FirstOrDefault(d => d.Definition.Id == id && !d.Retired);
+            if (device is null)
+            {
+                return false;
+            }
+
+            using SqliteCommand retire = connection.CreateCommand();
+            retire.CommandText = "UPDATE devices SET retired = 1, origin = $origin, updated_at = $at WHERE id = $id";
+            retire.Parameters.AddWithValue("$origin", OriginApi);
+            retire.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+            retire.Parameters.AddWithValue("$id", id);
+            retire.ExecuteNonQuery();
+            Publish(connection);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        await _log.AppendAsync(AuditRecord(device.Definition, "device-retired", operatorName, new { })).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Gives the device a new MQTT password and command-signing key. They are returned this once (for the
+    /// device's configuration bundle); the registry keeps only the password's hash and the sealed key.
+    /// </summary>
+    public async Task<DeviceSecrets?> IssueCredentialsAsync(string id, string operatorName)
+    {
+        RegisteredDevice? device = Find(id);
+        if (device is null || device.Retired)
+        {
+            return null;
+        }
+
+        string password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        byte[] signingKey = RandomNumberGenerator.GetBytes(32);
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection connection = OpenConnection();
+            using SqliteCommand update = connection.CreateCommand();
+            update.CommandText = "UPDATE devices SET password_hash = $hash, signing_key = $key, updated_at = $at WHERE id = $id";
+            update.Parameters.AddWithValue("$hash", PasswordHash.Hash(password));
+            update.Parameters.AddWithValue("$key", _key.Seal(signingKey, id));
+            update.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+            update.Parameters.AddWithValue("$id", id);
+            update.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writes.Release();
+        }
+
+        await _log.AppendAsync(AuditRecord(device.Definition, "credentials-issued", operatorName, new { })).ConfigureAwait(false);
+        return new DeviceSecrets(id, password, signingKey);
+    }
+
+    public bool VerifyPassword(string id, string password)
+    {
+        string? stored = ReadColumn(id, "password_hash") as string;
+        return stored is not null && PasswordHash.Verify(password, stored);
+    }
+
+    /// <summary>The device's command-signing key, unsealed; null when none was issued.</summary>
+    public byte[]? SigningKey(string id) => ReadColumn(id, "signing_key") is byte[] sealedKey ? _key.Open(sealedKey, id) : null;
+
+    /// <summary>Records first/last seen and firmware from the twins (called with each twin flush).</summary>
+    public void RecordSeen(IReadOnlyList<DeviceTwin> twins)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand seen = connection.CreateCommand();
+        seen.Transaction = transaction;
+        seen.CommandText = "UPDATE devices SET first_seen = COALESCE(first_seen, $seen), last_seen = $seen, firmware = COALESCE($fw, firmware) WHERE id = $id";
+        foreach (DeviceTwin twin in twins)
+        {
+            TwinSnapshot snapshot = twin.Snapshot();
+            if (snapshot.LastSeen is not { } lastSeen)
+            {
+                continue;
+            }
+
+            seen.Parameters.Clear();
+            seen.Parameters.AddWithValue("$seen", lastSeen.ToString("O"));
+            seen.Parameters.AddWithValue("$fw", (object?)snapshot.FirmwareVersion ?? DBNull.Value);
+            seen.Parameters.AddWithValue("$id", snapshot.Id);
+            seen.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private List<string> Validate(DeviceDefinition device)
+    {
+        var problems = new List<string>();
+        foreach ((string what, string value) in new[] { ("id", device.Id), ("floor", device.Floor), ("zone", device.Zone) })
+        {
+            if (!Topics.IsValidLevel(value))
+            {
+                problems.Add($"{what} '{value}' must be 1-{MessageLimits.MaxIdLength} characters of a-z, 0-9, '-' or '_'");
+            }
+        }
+
+        if (device.Site != _layout.Site)
+        {
+            problems.Add($"site '{device.Site}' is not this edge's site '{_layout.Site}'");
+        }
+
+        if (!_layout.HasBuilding(device.Building))
+        {
+            problems.Add($"building '{device.Building}' is not in the layout; buildings come from the layout file ({string.Join(", ", _layout.Buildings.Select(b => b.Id))})");
+        }
+
+        if (!DeviceKinds.RolesByKind.TryGetValue(device.Kind, out string[]? roles))
+        {
+            problems.Add($"unknown device kind '{device.Kind}'; known kinds: {string.Join(", ", DeviceKinds.RolesByKind.Keys)}");
+        }
+        else if (!roles.Contains(device.Role))
+        {
+            problems.Add($"a {device.Kind} cannot have role '{device.Role}'; use one of: {string.Join(", ", roles)}");
+        }
+
+        problems.AddRange(device.Pins.Where(p => p.Value is < 0 or > 255).Select(p => $"pin {p.Key} = {p.Value} is out of range; GPIO numbers are 0-255"));
+        return problems;
+    }
+
+    // Devices of the file are inserted; an entry changed in the file since the last import replaces the stored one;
+    // devices that were the file's and are gone from it are retired.
+    private void ImportLayout(SqliteConnection connection)
+    {
+        Dictionary<string, (string? Hash, string Origin, bool Retired)> stored = ReadImportState(connection);
+        foreach (DeviceDefinition device in _layout.DeclaredDevices)
+        {
+            string hash = LayoutHash(device);
+            if (stored.TryGetValue(device.Id, out var row) && row.Hash == hash && !(row.Retired && row.Origin == OriginLayout))
+            {
+                continue;
+            }
+
+            if (stored.ContainsKey(device.Id))
+            {
+                LogLayoutChanged(_logger, device.Id);
+            }
+
+            Upsert(connection, device, OriginLayout, hash);
+        }
+
+        var declared = _layout.DeclaredDevices.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        foreach ((string id, var row) in stored.Where(s => s.Value.Origin == OriginLayout && !s.Value.Retired && !declared.Contains(s.Key)))
+        {
+            using SqliteCommand retire = connection.CreateCommand();
+            retire.CommandText = "UPDATE devices SET retired = 1, updated_at = $at WHERE id = $id";
+            retire.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+            retire.Parameters.AddWithValue("$id", id);
+            retire.ExecuteNonQuery();
+            LogRetiredFromLayout(_logger, id);
+        }
+    }
+
+    private void Upsert(SqliteConnection connection, DeviceDefinition device, string origin, string? layoutHash)
+    {
+        using SqliteCommand upsert = connection.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO devices (id, kind, site, building, floor, zone, role, config, origin, layout_hash, retired, updated_at)
+            VALUES ($id, $kind, $site, $building, $floor, $zone, $role, $config, $origin, $hash, 0, $at)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, site = excluded.site, building = excluded.building, floor = excluded.floor,
+              zone = excluded.zone, role = excluded.role, config = excluded.config, origin = excluded.origin,
+              layout_hash = COALESCE(excluded.layout_hash, devices.layout_hash), retired = 0, updated_at = excluded.updated_at
+            """;
+        upsert.Parameters.AddWithValue("$id", device.Id);
+        upsert.Parameters.AddWithValue("$kind", device.Kind);
+        upsert.Parameters.AddWithValue("$site", device.Site);
+        upsert.Parameters.AddWithValue("$building", device.Building);
+        upsert.Parameters.AddWithValue("$floor", device.Floor);
+        upsert.Parameters.AddWithValue("$zone", device.Zone);
+        upsert.Parameters.AddWithValue("$role", device.Role);
+        upsert.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new StoredConfig(device.Pins.ToDictionary(), device.Parameters.ToDictionary())));
+        upsert.Parameters.AddWithValue("$origin", origin);
+        upsert.Parameters.AddWithValue("$hash", (object?)layoutHash ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+        upsert.ExecuteNonQuery();
+    }
+
+    // Makes the registry's active devices the ones every part of the edge sees.
+    private void Publish(SqliteConnection connection) =>
+        _layout.ReplaceDevices(ReadAll(connection).Where(d => !d.Retired).Select(d => d.Definition));
+
+    private static List<RegisteredDevice> ReadAll(SqliteConnection connection)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT id, kind, site, building, floor, zone, role, config, origin, retired, password_hash IS NOT NULL, firmware, first_seen, last_seen FROM devices";
+        using SqliteDataReader row = select.ExecuteReader();
+        var devices = new List<RegisteredDevice>();
+        while (row.Read())
+        {
+            StoredConfig config = JsonSerializer.Deserialize<StoredConfig>(row.GetString(7)) ?? new StoredConfig([], []);
+            var definition = new DeviceDefinition(row.GetString(0), row.GetString(1), row.GetString(6), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5),
+                config.Pins, config.Parameters);
+            devices.Add(new RegisteredDevice(definition, row.GetString(8), row.GetInt64(9) != 0, row.GetBoolean(10), row.IsDBNull(11) ? null : row.GetString(11),
+                ParseTime(row, 12), ParseTime(row, 13)));
+        }
+
+        return devices;
+    }
+
+    private static Dictionary<string, (string? Hash, string Origin, bool Retired)> ReadImportState(SqliteConnection connection)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT id, layout_hash, origin, retired FROM devices";
+        using SqliteDataReader row = select.ExecuteReader();
+        var state = new Dictionary<string, (string?, string, bool)>(StringComparer.Ordinal);
+        while (row.Read())
+        {
+            state[row.GetString(0)] = (row.IsDBNull(1) ? null : row.GetString(1), row.GetString(2), row.GetInt64(3) != 0);
+        }
+
+        return state;
+    }
+
+    private object? ReadColumn(string id, string column)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = $"SELECT {column} FROM devices WHERE id = $id AND retired = 0";
+        select.Parameters.AddWithValue("$id", id);
+        object? value = select.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    private static DateTimeOffset? ParseTime(SqliteDataReader row, int column) =>
+        row.IsDBNull(column) ? null : DateTimeOffset.Parse(row.GetString(column), CultureInfo.InvariantCulture);
+
+    private static string LayoutHash(DeviceDefinition device)
+    {
+        string canonical = string.Join("\n", device.Id, device.Kind, device.Role, device.Site, device.Building, device.Floor, device.Zone,
+            string.Join(",", device.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)),
+            string.Join(",", device.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private EventRecord AuditRecord(DeviceDefinition device, string name, string operatorName, object details) =>
+        new(_time.GetUtcNow(), device.Site, device.Building, device.Id, "operator", name, 0, 0,
+            JsonSerializer.Serialize(new { by = operatorName, details }), EventLane.Priority);
+
+    private SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout=5000;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device {Device} saved in the registry by {Operator}")]
+    private static partial void LogChanged(ILogger logger, string device, string @operator);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device {Device} changed in the layout file since the last start; the file's entry replaces the registry's")]
+    private static partial void LogLayoutChanged(ILogger logger, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} is no longer in the layout file; retired")]
+    private static partial void LogRetiredFromLayout(ILogger logger, string device);
+
+    private sealed record StoredConfig(Dictionary<string, int> Pins, Dictionary<string, long> Parameters);
+}
+
+/// <summary>A device as the registry holds it.</summary>
+public sealed record RegisteredDevice(
+    DeviceDefinition Definition,
+    string Origin,
+    bool Retired,
+    bool HasCredentials,
+    string? Firmware,
+    DateTimeOffset? FirstSeen,
+    DateTimeOffset? LastSeen);
+
+/// <summary>Credentials shown once, when issued: for the device's configuration bundle, never stored in the clear.</summary>
+public sealed record DeviceSecrets(string DeviceId, string MqttPassword, byte[] SigningKey);
