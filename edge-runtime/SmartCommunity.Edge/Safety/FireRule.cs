@@ -16,9 +16,9 @@ using SmartCommunity.Edge.Storage;
 using SmartCommunity.Protocol;
 
 /// <summary>
-/// The built-in fire rule (hardware-docs/safety.md, "The edge's fire rule"). A smoke alarm in a building latches
-/// the building's fire state, publishes it retained, and sends a release to every egress-lock and hold-open door
-/// of that building. The latch survives restarts and holds until an operator resets it; while it holds, a door
+/// The built-in fire rule (hardware-docs/safety.md, "The edge's fire rule"). A smoke alarm in a building, or a door
+/// reporting its hard-wired fire-panel input, latches the building's fire state, publishes it retained, and sends a
+/// release to every egress-lock and hold-open door of that building. The latch survives restarts and holds until an operator resets it; while it holds, a door
 /// that comes back online gets the release again. This is the supplementary path: the fire panel's hard-wired
 /// contact at each door is the primary one.
 /// </summary>
@@ -102,13 +102,16 @@ public sealed partial class FireRule : ISafetyGate
     {
         if (device.Kind == DeviceKinds.Door && ReportsFireInput(message) is { } fireInput)
         {
-            if (fireInput)
+            if (!fireInput)
             {
-                _doorFireInputs[device.Id] = device;
+                _doorFireInputs.TryRemove(device.Id, out _);
             }
             else
             {
-                _doorFireInputs.TryRemove(device.Id, out _);
+                // The fire panel signals fire at this door: a confirmed fire for the whole building. Releasing every
+                // other door is the safe direction even if it was a wiring fault (an open chain reads as fire).
+                _doorFireInputs[device.Id] = device;
+                return LatchAsync(device.Building, $"fire panel input at {device.Id}");
             }
         }
 

@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge.Tests.Safety;
 
 using System.Collections.Generic;
+using System;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -238,20 +239,33 @@ public sealed class FireRuleTests
     }
 
     [TestMethod]
-    public async Task AlarmStands_DoorReportsItsFireInputWithoutLatch_TrueUntilTheInputClears()
+    public async Task OnMessageAsync_DoorReportsItsFirePanelInput_LatchesAndReleasesEveryDoorOfTheBuilding()
     {
         await using var edge = new EdgeParts();
         DeviceDefinition door = edge.Device(DemoLayout.StairDoor);
 
         await edge.FireRule.OnMessageAsync(Messages.Event(door, 2, "fire-input-active"), door);
 
-        Assert.IsFalse(edge.FireRule.IsLatched("b1"));
+        Assert.IsTrue(edge.FireRule.IsLatched("b1"));
         Assert.IsTrue(edge.FireRule.AlarmStands("b1"));
         Assert.IsFalse(edge.FireRule.AlarmStands("b2"));
+        CollectionAssert.AreEquivalent(DemoLayout.AlarmBuildingDoors,
+            edge.Downlink.Published.Where(p => p.Topic.EndsWith("/cmd", StringComparison.Ordinal)).Select(p => p.Topic.Split('/')[5]).ToArray());
         CommandTicket refused = await edge.Commands.RequestAsync(new CommandRequest(edge.Device(DemoLayout.LobbyEntrance), CommandKind.Lock, "x", CommandOrigin.Rule));
         Assert.IsFalse(refused.Accepted);
+    }
+
+    [TestMethod]
+    public async Task AlarmStands_DoorFireInputClearsAfterTheReset_NoLongerStands()
+    {
+        await using var edge = new EdgeParts();
+        DeviceDefinition door = edge.Device(DemoLayout.StairDoor);
+        await edge.FireRule.OnMessageAsync(Messages.Event(door, 2, "fire-input-active"), door);
+        Assert.AreEqual(FireResetResult.FireInputActive, await edge.FireRule.ResetAsync("b1", "alice"));
 
         await edge.FireRule.OnMessageAsync(Messages.Event(door, 3, "fire-input-clear"), door);
+        Assert.IsTrue(edge.FireRule.AlarmStands("b1"), "the latch holds until the operator resets it");
+        Assert.AreEqual(FireResetResult.Reset, await edge.FireRule.ResetAsync("b1", "alice"));
 
         Assert.IsFalse(edge.FireRule.AlarmStands("b1"));
     }
