@@ -13,5 +13,19 @@ app.Configure(config =>
         layout.SetDescription("Work with building layout files.");
         layout.AddCommand<LayoutCheckCommand>("check").WithDescription("Validate a layout file and list its devices.");
     });
+    config.AddBranch("log", log =>
+    {
+        log.SetDescription("Work with the event log.");
+        log.AddCommand<LogVerifyCommand>("verify").WithDescription("Check the event log's hash chain and report the first broken link.")
+            .WithExample("log", "verify", "--data", "/var/lib/sc-edge");
+    });
+    config.AddBranch("operator", op =>
+    {
+        op.SetDescription("Who may use the HTTP API: one bearer token per named operator.");
+        op.AddCommand<OperatorAddCommand>("add").WithDescription("Issue a token for a new operator and print it (once).")
+            .WithExample("operator", "add", "alice", "--data", "/var/lib/sc-edge");
+        op.AddCommand<OperatorListCommand>("list").WithDescription("List operators and whether their token is live or revoked.");
+        op.AddCommand<OperatorRevokeCommand>("revoke").WithDescription("Revoke an operator's token.");
+    });
 });
 return await app.RunAsync(args);

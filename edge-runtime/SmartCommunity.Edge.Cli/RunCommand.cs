@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Relays;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -37,6 +38,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [DefaultValue("127.0.0.1")]
         public string MqttBind { get; init; } = "127.0.0.1";
 
+        [CommandOption("--relays <FILE>")]
+        [Description("Relays to backends (YAML; edge-runtime/README.md, \"Relays\"). Without it nothing is relayed.")]
+        public string? Relays { get; init; }
+
+        [CommandOption("--rules <FILE>")]
+        [Description("Rules file (YAML; hardware-docs/rules.md), reloaded when it changes. Default: rules.yaml next to the layout, when it exists.")]
+        public string? Rules { get; init; }
+
         [CommandOption("--http-port <PORT>")]
         [Description("Port of the HTTP API on 127.0.0.1; 0 picks a free one. Default: 8080")]
         [DefaultValue(8080)]
@@ -47,6 +56,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             if (string.IsNullOrWhiteSpace(Layout))
             {
                 return ValidationResult.Error("--layout is required: the building layout YAML, e.g. --layout simulators/layouts/demo.yaml");
+            }
+
+            if (!string.IsNullOrWhiteSpace(Rules) && !File.Exists(Rules))
+            {
+                return ValidationResult.Error($"--rules '{Rules}' does not exist; give the rules file's path, or leave --rules out to run no rules");
             }
 
             if (!IPAddress.TryParse(MqttBind, out _))
@@ -65,7 +79,21 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+        using ILoggerFactory loggers = LoggerFactory.Create(b => SystemdService.AddConsole(b).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning));
+        RelayConfiguration? relays = null;
+        if (!string.IsNullOrWhiteSpace(settings.Relays))
+        {
+            try
+            {
+                relays = RelayConfigLoader.Load(settings.Relays);
+            }
+            catch (RelayConfigException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]relays error[/] {ex.Message}");
+                return 2;
+            }
+        }
+
         EdgeHost edge;
         try
         {
@@ -76,6 +104,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 MqttAddress = IPAddress.Parse(settings.MqttBind),
                 MqttPort = settings.MqttPort,
                 HttpPort = settings.HttpPort,
+                Relays = relays,
+                RulesPath = string.IsNullOrWhiteSpace(settings.Rules) ? SmartCommunity.Edge.Rules.RuleFiles.DefaultFor(settings.Layout) : settings.Rules,
             }, loggers, TimeProvider.System);
         }
         catch (LayoutException ex)
@@ -93,11 +123,25 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         await using (edge)
         {
             AnsiConsole.MarkupLineInterpolated($"sc-edge: {edge.Layout.Devices.Count} devices in {edge.Layout.Buildings.Count} buildings; MQTT on {settings.MqttBind}:{edge.MqttPort}, API on {edge.HttpAddress}");
+            if (edge.Rules.Status() is { File: { } rulesFile } rulesStatus)
+            {
+                if (rulesStatus.LastLoadError is { } error)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]rules error[/] {error.Message}; running {rulesStatus.RuleCount} rules{(rulesStatus.RunningLastGood ? " of the last good version" : "")} until the file is fixed");
+                }
+                else
+                {
+                    AnsiConsole.MarkupLineInterpolated($"sc-edge: {rulesStatus.RuleCount} rules from {rulesFile}, reloaded when it changes");
+                }
+            }
+
+            await using SystemdService systemd = SystemdService.Ready(edge, loggers);
             var stop = new TaskCompletionSource();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
             using var registration = cancellationToken.Register(() => stop.TrySetResult());
             await stop.Task;
+            await systemd.StoppingAsync();
             AnsiConsole.WriteLine("sc-edge: stopping");
         }
 

@@ -7,13 +7,19 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Alerts;
 using SmartCommunity.Edge.Broker;
 using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Operators;
+using SmartCommunity.Edge.Registry;
+using SmartCommunity.Edge.Relays;
+using SmartCommunity.Edge.Rules;
 using SmartCommunity.Edge.Safety;
 using SmartCommunity.Edge.Storage;
+using SmartCommunity.Edge.Time;
 using SmartCommunity.Edge.Twins;
 
 /// <summary>
@@ -53,6 +59,27 @@ public sealed class EdgeHost : IAsyncDisposable
 
     public EdgeCounters Counters { get; }
 
+    /// <summary>Persists the twins and marks silent devices offline.</summary>
+    public required TwinKeeper TwinKeeper { get; init; }
+
+    /// <summary>The site's devices, their credentials and history; changeable through the API.</summary>
+    public required DeviceRegistry Registry { get; init; }
+
+    /// <summary>Notices wall-clock jumps (no RTC, NTP setting the date late).</summary>
+    public required WallClockWatch ClockWatch { get; init; }
+
+    /// <summary>The relays to backends; null when none are configured.</summary>
+    public RelayHub? Relays { get; private init; }
+
+    /// <summary>Who may use the API (bearer tokens per operator); <c>Operators.IssueAsync(name)</c> gives tests and the demo a token.</summary>
+    public required OperatorStore Operators { get; init; }
+
+    /// <summary>The rules of the rules file (hardware-docs/rules.md); its status is GET /rules (<see cref="RuleEndpoints"/>).</summary>
+    public required RuleEngine Rules { get; init; }
+
+    /// <summary>Alerts raised by rules, acknowledged and cleared by operators; kept in the edge database.</summary>
+    public required AlertBook Alerts { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -62,23 +89,49 @@ public sealed class EdgeHost : IAsyncDisposable
     {
         BuildingLayout layout = LayoutLoader.Load(options.LayoutPath);
         var counters = new EdgeCounters();
-        EventLog log = EventLog.Open(Path.Combine(options.DataDirectory, DatabaseFileName), loggerFactory.CreateLogger<EventLog>());
+        EventLog log = EventLog.Open(Path.Combine(options.DataDirectory, DatabaseFileName), loggerFactory.CreateLogger<EventLog>(), options.Retention, time);
+        // The relays guard what they have not sent yet; they must be in place before retention first runs.
+        RelayHub? relays = options.Relays is { Relays.Count: > 0 } relayConfig
+            ? RelayHub.Create(relayConfig, log.Path, () => log.Committed, time, loggerFactory)
+            : null;
+        if (relays is not null)
+        {
+            log.AddRetentionGuard(relays);
+        }
+
+        log.StartRetentionTimer();
+        var clockWatch = new WallClockWatch(time, log, layout.Site, loggerFactory.CreateLogger<WallClockWatch>());
+        clockWatch.Start(TimeSpan.FromSeconds(10));
+        string database = Path.Combine(options.DataDirectory, DatabaseFileName);
+        BuildingKey buildingKey = BuildingKey.LoadOrCreate(Path.Combine(options.DataDirectory, BuildingKey.FileName));
+        DeviceRegistry registry = DeviceRegistry.Open(database, buildingKey, layout, log, time, loggerFactory.CreateLogger<DeviceRegistry>());
         var twins = new TwinRegistry(layout);
+        var twinKeeper = new TwinKeeper(database, twins, log, time, loggerFactory.CreateLogger<TwinKeeper>(), registry.RecordSeen);
+        twinKeeper.Start(options.TwinPassInterval);
         int mqttPort = options.MqttPort == 0 ? FreeTcpPort(options.MqttAddress) : options.MqttPort;
         int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;
         var broker = new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>());
         var commands = new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands);
         var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>());
         commands.AddSafetyGate(fireRule);
-        var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>());
-        var api = new EdgeApi(httpPort, counters, twins, fireRule, log, broker, time, loggerFactory);
+        AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
+        var rules = new RuleEngine(database, () => layout.Devices, layout.Site, commands, alerts, log, twins, time, loggerFactory.CreateLogger<RuleEngine>(), options.RuleEngine);
+        twinKeeper.WentSilent = twin => rules.OnPresenceChangedAsync(twin.Definition, online: false);
+        var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules };
+        OperatorStore operators = OperatorStore.Open(database, time, log, layout.Site);
+        await operators.AuditPendingAsync().ConfigureAwait(false);
+        var api = new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time) { Relays = relays, Rules = rules, Alerts = alerts }, loggerFactory);
 
-        var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters);
+        var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters) { TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts };
         try
         {
             await broker.StartAsync(pipeline).ConfigureAwait(false);
             await fireRule.StartAsync().ConfigureAwait(false);
+
+            // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
+            await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
             await api.StartAsync().ConfigureAwait(false);
+            relays?.Start();
         }
         catch
         {
@@ -95,6 +148,16 @@ public sealed class EdgeHost : IAsyncDisposable
         await Api.DisposeAsync().ConfigureAwait(false);
         await Commands.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
+        await Rules.DisposeAsync().ConfigureAwait(false);
+        Alerts.Dispose();
+        await TwinKeeper.DisposeAsync().ConfigureAwait(false);
+        await ClockWatch.DisposeAsync().ConfigureAwait(false);
+        if (Relays is not null)
+        {
+            await Relays.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Operators.DisposeAsync().ConfigureAwait(false);
         await EventLog.DisposeAsync().ConfigureAwait(false);
     }
 

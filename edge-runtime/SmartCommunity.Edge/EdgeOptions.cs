@@ -1,7 +1,10 @@
 namespace SmartCommunity.Edge;
 
+using System;
 using System.Net;
 using SmartCommunity.Edge.Commands;
+using SmartCommunity.Edge.Relays;
+using SmartCommunity.Edge.Storage;
 
 /// <summary>Where the edge keeps its data and listens. Defaults are the embedded, loopback-only setup.</summary>
 public sealed class EdgeOptions
@@ -20,4 +23,19 @@ public sealed class EdgeOptions
     public int HttpPort { get; init; } = 8080;
 
     public CommandOptions Commands { get; init; } = new();
+
+    /// <summary>The rules file (hardware-docs/rules.md); null = no rules of the file, the built-in fire rule still runs.</summary>
+    public string? RulesPath { get; init; }
+
+    /// <summary>How often rule timers are checked and saved and the rules file looked at.</summary>
+    public Rules.RuleEngineOptions RuleEngine { get; init; } = new();
+
+    /// <summary>How often changed twins are written and silent devices looked for.</summary>
+    public TimeSpan TwinPassInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How much history the event log keeps: by age and by disk budget (edge-runtime/README.md, "Event log").</summary>
+    public RetentionOptions Retention { get; init; } = new();
+
+    /// <summary>Store-and-forward relays to backends (sc-edge run --relays FILE); null or no relays = relaying off.</summary>
+    public RelayConfiguration? Relays { get; init; }
 }

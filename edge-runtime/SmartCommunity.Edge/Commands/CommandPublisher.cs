@@ -282,7 +282,24 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         return (twin.Boot, twin.LastUptimeMs + Math.Max(0, sinceMs) + (long)_options.TimeToLive.TotalMilliseconds);
     }
 
+    // The reason is free text for people; it is shortened until the command fits the device's 384-byte limit
+    // (protocol.md §6), so a long note can never make a device refuse the command as oversized.
     private static byte[] Encode(string id, CommandRequest request, long counter, long boot, long expiresAt)
+    {
+        string reason = request.Reason;
+        while (true)
+        {
+            byte[] payload = Encode(id, request, counter, boot, expiresAt, reason);
+            if (payload.Length <= MessageLimits.MaxDownlinkBytes || reason.Length == 0)
+            {
+                return payload;
+            }
+
+            reason = reason[..Math.Max(0, reason.Length - Math.Max(1, payload.Length - MessageLimits.MaxDownlinkBytes))];
+        }
+    }
+
+    private static byte[] Encode(string id, CommandRequest request, long counter, long boot, long expiresAt, string reason)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -300,7 +317,7 @@ public sealed partial class CommandPublisher : IAsyncDisposable
             }
 
             writer.WriteString("mac", "");
-            writer.WriteString("reason", request.Reason);
+            writer.WriteString("reason", reason);
             writer.WriteEndObject();
         }
 

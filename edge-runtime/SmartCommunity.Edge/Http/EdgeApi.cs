@@ -3,97 +3,81 @@ namespace SmartCommunity.Edge.Http;
 using System;
 using System.Linq;
 using System.Net;
+using System.Text.Json.Serialization;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SmartCommunity.Edge.Broker;
-using SmartCommunity.Edge.Safety;
-using SmartCommunity.Edge.Storage;
-using SmartCommunity.Edge.Twins;
+using SmartCommunity.Edge.Relays;
+using SmartCommunity.Edge.Rules;
 
 /// <summary>
-/// The operator's HTTP API on loopback (edge-runtime/README.md lists the routes). Authentication and the audit of
-/// who did what come with the security issue; until then only local processes can reach it.
+/// The operator's HTTP API on loopback (edge-runtime/README.md, "API", lists the routes). Every route but the
+/// health probes and /metrics needs an operator's bearer token (<see cref="OperatorAuthentication"/>); every error
+/// is problem+json, including unknown routes and unhandled exceptions.
 /// </summary>
 public sealed class EdgeApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly EdgeApiServices _services;
+    private readonly CommandMetrics _commandMetrics = new();
 
-    public EdgeApi(int port, EdgeCounters counters, TwinRegistry twins, FireRule fireRule, EventLog log, EmbeddedBroker broker, TimeProvider time, ILoggerFactory loggerFactory)
+    public EdgeApi(int port, EdgeApiServices services, ILoggerFactory loggerFactory)
     {
+        _services = services;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= GenericDetail(c.HttpContext));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         _app = builder.Build();
-        DateTimeOffset started = time.GetUtcNow();
 
-        _app.MapGet("/health", async () => Results.Json(new
+        DateTimeOffset started = services.Time.GetUtcNow();
+        Health = EdgeHealth.For(services.Broker, services.Log, services.Counters, services.Time);
+        services.Commands.Settled += _commandMetrics.OnSettled;
+        var metrics = new EdgeMetrics(services, Health, _commandMetrics, Counters, started);
+        var authentication = new OperatorAuthentication(services.Operators, Counters);
+
+        _app.UseExceptionHandler();
+        _app.UseStatusCodePages();
+        _app.Use(next => context => authentication.InvokeAsync(context, next));
+
+        _app.MapHealthEndpoints(services, Health, metrics, started);
+        _app.MapDeviceEndpoints(services);
+        _app.MapAlarmEndpoints(services);
+        _app.MapCommandEndpoints(services);
+        _app.MapRelayEndpoints(services.Relays);
+        if (services.Rules is not null)
         {
-            status = broker.IsStarted ? "ok" : "starting",
-            startedAt = started,
-            mqtt = new { port = broker.Port, clients = await broker.ConnectedClientsAsync() },
-            eventLog = new { path = log.Path, committed = log.Committed, pending = log.Pending, batches = log.Batches },
-            messages = new
-            {
-                accepted = counters.Accepted,
-                refused = counters.Refused,
-                refusedByReason = counters.RefusedByReason,
-                duplicates = counters.Duplicates,
-                commitFailures = counters.CommitFailures,
-            },
-            commands = new { sent = counters.CommandsSent, retries = counters.CommandRetries, acks = counters.Acks, rejected = counters.RejectedAcks },
-        }));
-
-        _app.MapGet("/devices", () => Results.Json(twins.All.Select(t => t.Snapshot()).OrderBy(t => t.Id)));
-        _app.MapGet("/devices/{id}", (string id) => twins.Find(id) is { } twin
-            ? Results.Json(twin.Snapshot())
-            : Results.NotFound(new { error = $"no device '{id}' in the layout" }));
-
-        _app.MapGet("/buildings", () => Results.Json(fireRule.Latches.Select(l => new
-        {
-            building = l.Building,
-            fire = l.Latched ? "alarm" : "clear",
-            since = l.Latched ? l.Since : (DateTimeOffset?)null,
-            by = l.Latched ? l.By : null,
-        })));
-
-        _app.MapPost("/buildings/{building}/fire/reset", async (string building, HttpRequest request) =>
-        {
-            string operatorName = request.Query["operator"].FirstOrDefault() ?? "";
-            if (string.IsNullOrWhiteSpace(operatorName))
-            {
-                return Results.BadRequest(new { error = "say who resets the alarm: ?operator=NAME (it goes into the event log)" });
-            }
-
-            if (fireRule.Latches.All(l => l.Building != building))
-            {
-                return Results.NotFound(new { error = $"no building '{building}' in the layout" });
-            }
-
-            return await fireRule.ResetAsync(building, operatorName) switch
-            {
-                FireResetResult.Reset => Results.Ok(new { building, fire = "clear", by = operatorName }),
-                FireResetResult.FireInputActive => Results.Conflict(new
-                {
-                    error = $"doors of building '{building}' still read the fire panel's input ({string.Join(", ", fireRule.DoorsReportingFireInput(building))}); reset the fire alarm panel first",
-                }),
-                _ => Results.Conflict(new { error = $"building '{building}' has no fire alarm to reset" }),
-            };
-        });
-
-        _app.MapGet("/events", (int? limit, string? source) => Results.Json(log.ReadRecent(limit ?? 100, source)));
+            _app.MapRuleEndpoints(services.Rules);
+        }
     }
 
     public Uri Address => new(_app.Urls.First());
 
+    /// <summary>Readiness, for /health/ready and the systemd watchdog.</summary>
+    public EdgeHealth Health { get; }
+
+    public ApiCounters Counters { get; } = new();
+
     public Task StartAsync() => _app.StartAsync();
+
+    // Problems the framework raises itself (no such route, wrong method, a crash) get a detail too.
+    private static string GenericDetail(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => $"no route {context.Request.Method} {context.Request.Path}; edge-runtime/README.md lists the API's routes",
+        StatusCodes.Status405MethodNotAllowed => $"{context.Request.Path} does not take {context.Request.Method}; edge-runtime/README.md lists the API's routes",
+        >= 500 => "the edge failed to answer this request; its journal (journalctl -u sc-edge) has the error",
+        _ => $"the request {context.Request.Method} {context.Request.Path} cannot be served as sent",
+    };
 
     public async ValueTask DisposeAsync()
     {
+        Health.MarkStopping();
+        _services.Commands.Settled -= _commandMetrics.OnSettled;
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

@@ -26,6 +26,9 @@ public sealed partial class IngestPipeline(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>The rules of the rules file (hardware-docs/rules.md); they run beside the fire rule, never instead of it.</summary>
+    public Rules.RuleEngine? Rules { get; init; }
+
     /// <summary>The outcome the broker acts on: accept (PUBACK after commit) or refuse (not forwarded).</summary>
     public async Task<IngestResult> AcceptAsync(string clientId, string topic, ReadOnlySequence<byte> payload)
     {
@@ -64,10 +67,23 @@ public sealed partial class IngestPipeline(
         }
 
         Task rule = fireRule.OnMessageAsync(message, device);
+        Task rules = Rules?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task logged = log.AppendAsync(new EventRecord(time.GetUtcNow(), device.Site, device.Building, device.Id, message.Channel,
             message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload,
             message.Channel is Channel.Event or Channel.Ack ? EventLane.Priority : EventLane.Bulk));
-        await Task.WhenAll(rule, logged).ConfigureAwait(false);
+        try
+        {
+            await logged.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not committed, so not acknowledged: the device sends it again, and that resend must not be taken for
+            // a duplicate of a message the log never got.
+            twins.Forget(twin, message);
+            throw;
+        }
+
+        await Task.WhenAll(rule, rules).ConfigureAwait(false);
         counters.CountAccepted();
         return IngestResult.Accepted;
     }

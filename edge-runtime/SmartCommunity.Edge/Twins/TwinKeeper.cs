@@ -26,6 +26,9 @@ public sealed partial class TwinKeeper : IAsyncDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly Action<IReadOnlyList<DeviceTwin>>? _flushed;
+
+    /// <summary>Told when a device is marked silent (the rules treat it as offline).</summary>
+    public Func<DeviceTwin, Task>? WentSilent { get; set; }
     private ITimer? _timer;
 
     /// <param name="flushed">Told which twins were just written (the device registry keeps first/last seen and firmware from them).</param>
@@ -82,6 +85,10 @@ public sealed partial class TwinKeeper : IAsyncDisposable
                     LogSilent(_logger, twin.Definition.Id, twin.LastSeen);
                     logged.Add(_log.AppendAsync(new EventRecord(now, twin.Definition.Site, twin.Definition.Building, twin.Definition.Id, "edge", "device-silent",
                         0, 0, JsonSerializer.Serialize(new { lastSeen = twin.LastSeen, allowedSeconds = twin.SilentAfter.TotalSeconds }), EventLane.Priority)));
+                    if (WentSilent is { } wentSilent)
+                    {
+                        logged.Add(wentSilent(twin));
+                    }
                 }
             }
 

@@ -85,6 +85,23 @@ public sealed class TwinRegistry
         return true;
     }
 
+    /// <summary>
+    /// Takes back a message the twin counted but the event log could not commit, so its resend is not taken for a
+    /// duplicate. Only the newest message can be taken back; counters it moved (gaps) stay.
+    /// </summary>
+    public void Forget(DeviceTwin twin, DeviceMessage message)
+    {
+        lock (twin.Gate)
+        {
+            if (twin.Boot == message.Boot && twin.LastSequence == message.Sequence)
+            {
+                twin.LastSequence = message.Sequence - 1;
+            }
+        }
+
+        _dirty[twin.Definition.Id] = 0;
+    }
+
     /// <summary>Restores a twin from storage at start (before any message is applied).</summary>
     public void Restore(DeviceTwin twin, Action<DeviceTwin> restore)
     {

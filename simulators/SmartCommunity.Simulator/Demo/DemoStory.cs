@@ -5,6 +5,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using SmartCommunity.Edge;
@@ -40,6 +43,10 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
         await using EdgeHost edge = await EdgeHost.StartAsync(
             new EdgeOptions { LayoutPath = layoutPath, DataDirectory = dataDirectory, MqttPort = 0, HttpPort = 0 }, loggers, TimeProvider.System);
         Say($"edge started: MQTT on 127.0.0.1:{edge.MqttPort}, API on {edge.HttpAddress}, log {edge.EventLog.Path}");
+
+        // The operator's token, as `sc-edge operator add demo` would print it; every API call below carries it.
+        using var http = new HttpClient { BaseAddress = edge.HttpAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await edge.Operators.IssueAsync("demo"));
 
         await using var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, TimeSpan.FromMilliseconds(5));
         community.Start();
@@ -80,10 +87,18 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
             return false;
         }
 
+        JsonElement releases = await http.GetFromJsonAsync<JsonElement>("/commands?limit=100");
+        bool seenDone = alarmDoors.All(d => releases.EnumerateArray().Any(c => c.GetProperty("device").GetString() == d.Definition.Id
+            && c.GetProperty("command").GetString() == CommandNames.Release && c.GetProperty("state").GetString() == "Done"));
+        Report(seenDone, $"the API shows each release to {AlarmBuilding} acknowledged by its door (GET /commands: Done)");
+        if (!seenDone)
+        {
+            return false;
+        }
+
         community[AlarmDetector].SmokeHead!.Value = VirtualDevice.CleanAirLevel;
-        using var http = new HttpClient { BaseAddress = edge.HttpAddress };
-        HttpResponseMessage reset = await http.PostAsync($"/buildings/{AlarmBuilding}/fire/reset?operator=demo", null);
-        Report(reset.IsSuccessStatusCode, $"operator resets the fire alarm of {AlarmBuilding} through the HTTP API ({(int)reset.StatusCode})");
+        HttpResponseMessage reset = await http.PostAsync($"/buildings/{AlarmBuilding}/fire/reset", null);
+        Report(reset.IsSuccessStatusCode, $"operator 'demo' resets the fire alarm of {AlarmBuilding} through the HTTP API with its token ({(int)reset.StatusCode})");
         if (!reset.IsSuccessStatusCode
             || !await Check($"the doors of {AlarmBuilding} return to normal", () => alarmDoors.All(d => d.DoorOutput!.Energised)))
         {

@@ -323,4 +323,18 @@ public sealed class CommandPublisherTests
     {
         public string? WhyRefused(CommandRequest request) => "not today";
     }
+
+    [TestMethod]
+    public async Task SendAsync_VeryLongReason_ShortenedSoTheCommandFitsTheDeviceLimit()
+    {
+        await using var edge = new EdgeParts();
+        string reason = "operator note: " + new string('x', 2000);
+
+        await edge.Commands.SendAsync(edge.Device(DemoLayout.LobbyEntrance), CommandKind.Release, reason);
+
+        Downlinked sent = edge.Downlink.Published.Single();
+        Assert.IsLessThanOrEqualTo(MessageLimits.MaxDownlinkBytes, sent.Payload.Length);
+        Assert.StartsWith("operator note: xxx", sent.Json.GetProperty("reason").GetString()!);
+        Assert.IsGreaterThan(MessageLimits.MaxDownlinkBytes - 40, sent.Payload.Length, "only as much is cut as needed");
+    }
 }

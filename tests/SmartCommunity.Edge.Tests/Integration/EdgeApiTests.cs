@@ -7,9 +7,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using SmartCommunity.Edge.Operators;
+using SmartCommunity.Edge.Tests.Http;
 using SmartCommunity.Edge.Tests.TestSupport;
 
-/// <summary>The operator's HTTP API over a real socket, on an edge with no devices connected.</summary>
+/// <summary>The operator's HTTP API over a real socket, on an edge with no devices connected; requests carry an operator's token.</summary>
 [TestClass]
 public sealed class EdgeApiTests
 {
@@ -34,7 +36,7 @@ public sealed class EdgeApiTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
 
         JsonElement devices = await http.GetFromJsonAsync<JsonElement>("/devices");
 
@@ -48,7 +50,7 @@ public sealed class EdgeApiTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
 
         using HttpResponseMessage known = await http.GetAsync("/devices/b1-stair-door");
         using HttpResponseMessage unknown = await http.GetAsync("/devices/ghost");
@@ -61,17 +63,19 @@ public sealed class EdgeApiTests
     [DataRow("/buildings/b1/fire/reset")]
     [DataRow("/buildings/b1/fire/reset?operator=")]
     [DataRow("/buildings/b1/fire/reset?operator=%20%20")]
-    public async Task PostReset_NoOperatorNamed_BadRequest(string path)
+    [DataRow("/buildings/b1/fire/reset?operator=alice")]
+    public async Task PostReset_NoToken_UnauthorizedWhateverNameTheQueryClaims(string path)
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
         await edge.FireRule.LatchAsync("b1", "test");
+        await edge.Operators.IssueAsync("alice");
         using HttpClient http = EdgeRig.Http(edge);
 
         using HttpResponseMessage response = await http.PostAsync(path, null);
 
-        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("operator", await response.Content.ReadAsStringAsync());
+        JsonElement problem = await OperatorClient.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("operator", problem.GetProperty("detail").GetString()!);
         Assert.IsTrue(edge.FireRule.IsLatched("b1"), "an anonymous reset changes nothing");
     }
 
@@ -80,9 +84,9 @@ public sealed class EdgeApiTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
 
-        using HttpResponseMessage response = await http.PostAsync("/buildings/b9/fire/reset?operator=alice", null);
+        using HttpResponseMessage response = await http.PostAsync("/buildings/b9/fire/reset", null);
 
         Assert.AreEqual(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -92,12 +96,13 @@ public sealed class EdgeApiTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
 
-        using HttpResponseMessage response = await http.PostAsync("/buildings/b2/fire/reset?operator=alice", null);
+        using HttpResponseMessage response = await http.PostAsync("/buildings/b2/fire/reset", null);
 
         Assert.AreEqual(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.IsFalse(edge.EventLog.ReadRecent(100, "edge").Any(e => e.Name == "fire-reset"), "nothing to reset, nothing logged");
+        Assert.IsFalse(edge.EventLog.ReadRecent(100, "edge").Any(e => e.Name == "fire-reset" && e.Channel != OperatorAudit.Channel), "nothing to reset, nothing reset");
+        Assert.IsTrue(edge.EventLog.ReadRecent(100, "edge").Any(e => e.Name == "fire-reset" && e.Channel == OperatorAudit.Channel), "the attempt is audited");
     }
 
     [TestMethod]
@@ -105,14 +110,14 @@ public sealed class EdgeApiTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
         await edge.FireRule.LatchAsync("b1", "test");
         await edge.FireRule.ResetAsync("b1", "alice");
-        using HttpClient http = EdgeRig.Http(edge);
 
         JsonElement events = await http.GetFromJsonAsync<JsonElement>("/events?source=edge&limit=10");
 
         CollectionAssert.AreEqual(
-            new[] { "fire-reset", "fire-latched" },
+            new[] { "fire-reset", "fire-latched", "operator-added" },
             events.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToArray());
     }
 }

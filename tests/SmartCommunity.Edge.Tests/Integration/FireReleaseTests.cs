@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Storage;
+using SmartCommunity.Edge.Tests.Http;
 using SmartCommunity.Edge.Tests.TestSupport;
 using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Protocol;
@@ -47,7 +48,7 @@ public sealed class FireReleaseTests
         Assert.IsTrue(DemoLayout.QuietBuildingDoors.All(d => EdgeRig.CommandsTo(edge, d, CommandNames.Release).Count == 0));
         Assert.IsTrue(alarmDoors.All(d => !d.DoorOutput!.Energised));
 
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
         JsonElement buildings = await http.GetFromJsonAsync<JsonElement>("/buildings");
         Assert.AreEqual("alarm", Building(buildings, "b1").GetProperty("fire").GetString());
         Assert.AreEqual($"smoke alarm at {DemoLayout.LobbySmoke}", Building(buildings, "b1").GetProperty("by").GetString());
@@ -148,7 +149,7 @@ public sealed class FireReleaseTests
 
         await using EdgeHost second = await EdgeRig.StartEdgeAsync(data);
 
-        using HttpClient http = EdgeRig.Http(second);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(second);
         JsonElement buildings = await http.GetFromJsonAsync<JsonElement>("/buildings");
         Assert.AreEqual("alarm", Building(buildings, "b1").GetProperty("fire").GetString());
         Assert.AreEqual($"smoke alarm at {DemoLayout.LobbySmoke}", Building(buildings, "b1").GetProperty("by").GetString());
@@ -178,15 +179,15 @@ public sealed class FireReleaseTests
             () => DemoLayout.AlarmBuildingDoors.All(d => EdgeRig.AcksFrom(edge, d, CommandNames.ResultDone).Count > 0),
             "every b1 door has acknowledged its release");
         community[DemoLayout.LobbySmoke].SmokeHead!.Value = VirtualDevice.CleanAirLevel;
-        using HttpClient http = EdgeRig.Http(edge);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
 
-        using HttpResponseMessage reset = await http.PostAsync("/buildings/b1/fire/reset?operator=alice", null);
+        using HttpResponseMessage reset = await http.PostAsync("/buildings/b1/fire/reset", null);
 
         Assert.AreEqual(HttpStatusCode.OK, reset.StatusCode);
         JsonElement body = await reset.Content.ReadFromJsonAsync<JsonElement>();
         Assert.AreEqual(("b1", "clear", "alice"), (body.GetProperty("building").GetString(), body.GetProperty("fire").GetString(), body.GetProperty("by").GetString()));
         await EdgeRig.WaitUntilEnergisedAsync(alarmDoors, "b1 doors energise again after the reset");
-        StoredEvent logged = edge.EventLog.ReadRecent(10_000, "edge").First(e => e.Name == "fire-reset");
+        StoredEvent logged = edge.EventLog.ReadRecent(10_000, "edge").First(e => e.Name == "fire-reset" && e.Channel == "rule");
         Assert.AreEqual("b1", logged.Building);
         Assert.Contains("alice", logged.Payload);
         JsonElement buildings = await http.GetFromJsonAsync<JsonElement>("/buildings");

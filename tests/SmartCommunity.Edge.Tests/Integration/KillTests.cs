@@ -12,12 +12,13 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Tests.Relays;
 using SmartCommunity.Edge.Tests.TestSupport;
 
 /// <summary>
 /// "Nothing acknowledged is lost": the real sc-edge process is killed with SIGKILL, many times, while devices
-/// publish as fast as they can; every message that got its PUBACK must be in the event log afterwards
-/// (hardware-docs/protocol.md §8).
+/// publish as fast as they can and a webhook relay forwards to a backend; every message that got its PUBACK must
+/// be in the event log afterwards and, once the relay has drained, at the backend (hardware-docs/protocol.md §8).
 /// </summary>
 [TestClass]
 public sealed class KillTests
@@ -25,9 +26,12 @@ public sealed class KillTests
     private const int Rounds = 10;
 
     [TestMethod]
-    public async Task Sigkill_RepeatedlyDuringLoad_EveryAcknowledgedMessageIsInTheLog()
+    public async Task Sigkill_RepeatedlyDuringLoad_EveryAcknowledgedMessageIsInTheLogAndReachesTheBackend()
     {
         using var data = new TempFolder();
+        await using WebhookReceiver backend = await WebhookReceiver.StartAsync();
+        string relays = data.File("relays.yaml");
+        System.IO.File.WriteAllText(relays, $"edge: kill-test\nrelays:\n  - name: backend\n    type: webhook\n    url: {backend.Url}\n    backoff: {{ initialMs: 50, maxMs: 500 }}\n");
         BuildingLayout layout = DemoLayout.Load();
         var acknowledged = new ConcurrentBag<(string Device, long Seq)>();
         var nextSeq = layout.Devices.ToDictionary(d => d.Id, _ => 0L);
@@ -39,7 +43,7 @@ public sealed class KillTests
         for (int round = 0; round < Rounds; round++)
         {
             // The same ports every time, as systemd restarts it: the broker must be able to listen again at once.
-            using ScEdgeProcess edge = await ScEdgeProcess.StartAsync(DemoLayout.Path, data.Path, mqttPort, httpPort);
+            using ScEdgeProcess edge = await ScEdgeProcess.StartAsync(DemoLayout.Path, data.Path, mqttPort, httpPort, null, "--relays", relays);
             using var stop = new CancellationTokenSource();
             var devices = layout.Devices.Select(d => PublishUntilStoppedAsync(d, edge.MqttPort, nextSeq, acknowledged, stop.Token)).ToList();
 
@@ -54,9 +58,17 @@ public sealed class KillTests
         }
 
         var logged = ReadLogged(data.File("edge.db"));
-        Console.WriteLine($"{Rounds} kills, {acknowledged.Count} messages acknowledged, {logged.Count} logged, {failedPublishes} publishes cut off by a kill");
         var lost = acknowledged.Where(a => !logged.Contains(a)).OrderBy(a => a.Device).ThenBy(a => a.Seq).ToList();
         Assert.IsEmpty(lost, $"{lost.Count} acknowledged messages are missing from the log, e.g. " + string.Join(", ", lost.Take(10)));
+
+        // One last, undisturbed run lets the relay drain: the backend must end up with every acknowledged message.
+        using (await ScEdgeProcess.StartAsync(DemoLayout.Path, data.Path, mqttPort, httpPort, null, "--relays", relays))
+        {
+            await Eventually.WaitUntilAsync(() => acknowledged.All(Received(backend).Contains), "the backend has every acknowledged message");
+        }
+
+        Console.WriteLine($"{Rounds} kills, {acknowledged.Count} messages acknowledged, {logged.Count} logged, {Received(backend).Count} at the backend, "
+            + $"{backend.Accepted.Count - Received(backend).Count} duplicates there, {failedPublishes} publishes cut off by a kill");
         Assert.IsGreaterThan(Rounds * 200, acknowledged.Count, "enough load to mean something");
         Assert.IsGreaterThan(0L, failedPublishes, "the kills must land while messages are in flight");
     }
@@ -105,6 +117,9 @@ public sealed class KillTests
 
         return failed;
     }
+
+    private static HashSet<(string, long)> Received(WebhookReceiver backend) =>
+        backend.Accepted.Where(e => e.Channel == "telemetry" && e.Boot == 1).Select(e => (e.Source, e.Sequence)).ToHashSet();
 
     private static HashSet<(string, long)> ReadLogged(string path)
     {

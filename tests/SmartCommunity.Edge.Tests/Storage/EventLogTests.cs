@@ -155,6 +155,59 @@ public sealed class EventLogTests
     }
 
     [TestMethod]
+    public async Task AppendAsync_CommitFails_ChainHeadStaysAndLaterRowsChainOn()
+    {
+        using var data = new TempFolder();
+        await using EventLog log = Open(data);
+        await log.AppendAsync(Record("a", 1));
+        ExecuteSql(log.Path, "CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.source = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+
+        Task poisoned = log.AppendAsync(Record("poison", 1));
+        await Assert.ThrowsExactlyAsync<SqliteException>(() => poisoned);
+        await log.AppendAsync(Record("a", 2));
+
+        ChainVerification result = EventChainVerifier.Verify(log.Path);
+        Assert.IsTrue(result.Intact, result.FirstBreak?.Detail);
+        CollectionAssert.AreEqual(new[] { 2L, 1L }, log.ReadRecent(10).Select(e => e.Id).ToList(), "the failed batch used no id");
+    }
+
+    [TestMethod]
+    public async Task Open_HeadHashOverwrittenWithGarbage_KeepsLoggingAndVerifyShowsTheBreak()
+    {
+        using var data = new TempFolder();
+        await using (EventLog first = Open(data))
+        {
+            await first.AppendAsync(Record("a", 1));
+            await first.AppendAsync(Record("a", 2));
+        }
+
+        ExecuteSql(data.File("edge.db"), "UPDATE events SET hash = 'not a hash' WHERE id = 2");
+        await using (EventLog reopened = Open(data))
+        {
+            await reopened.AppendAsync(Record("a", 3));
+        }
+
+        ChainVerification result = EventChainVerifier.Verify(data.File("edge.db"));
+        Assert.AreEqual((2L, ChainBreakKind.RowChanged), (result.FirstBreak!.RowId, result.FirstBreak.Kind));
+        Assert.HasCount(3, LogFixture.Rows(data.File("edge.db")), "the edge kept logging");
+    }
+
+    [TestMethod]
+    public async Task Status_AfterWrites_SizeCountsTheDatabaseAndItsWal()
+    {
+        using var data = new TempFolder();
+        await using EventLog log = Open(data);
+        await log.AppendAsync(Record("a", 1));
+
+        EventLogStatus status = log.Status();
+
+        long onDisk = new System.IO.FileInfo(log.Path).Length + new System.IO.FileInfo(log.Path + "-wal").Length;
+        Assert.AreEqual(onDisk, status.SizeBytes);
+        Assert.AreEqual(new RetentionOptions().MaxBytes, status.MaxBytes);
+        Assert.AreEqual((0L, 0L, 0L, false, (DateTimeOffset?)null), (status.CompactedRows, status.PrunedRows, status.OverBudgetEvents, status.OverBudget, status.LastRetentionAt));
+    }
+
+    [TestMethod]
     public async Task AppendAsync_AfterDispose_FaultsInsteadOfHanging()
     {
         using var data = new TempFolder();
@@ -163,6 +216,15 @@ public sealed class EventLogTests
 
         await Assert.ThrowsExactlyAsync<ObjectDisposedException>(() => log.AppendAsync(Record("a", 1)));
         Assert.AreEqual(0L, log.Pending);
+    }
+
+    private static void ExecuteSql(string path, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static EventLog Open(TempFolder data) => EventLog.Open(data.File("edge.db"), NullLogger.Instance);

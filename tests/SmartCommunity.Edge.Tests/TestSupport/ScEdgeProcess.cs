@@ -55,7 +55,8 @@ internal sealed class ScEdgeProcess : IDisposable
     }
 
     /// <summary>Starts <c>sc-edge run</c> on the given (or free) loopback ports and waits until /health/live or /health answers.</summary>
-    public static async Task<ScEdgeProcess> StartAsync(string layout, string dataDirectory, int mqttPort = 0, int httpPort = 0, IDictionary<string, string>? environment = null)
+    public static async Task<ScEdgeProcess> StartAsync(string layout, string dataDirectory, int mqttPort = 0, int httpPort = 0, IDictionary<string, string>? environment = null,
+        params string[] extraArguments)
     {
         mqttPort = mqttPort == 0 ? FreePort() : mqttPort;
         httpPort = httpPort == 0 ? FreePort() : httpPort;
@@ -65,7 +66,7 @@ internal sealed class ScEdgeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { DllPath, "run", "--layout", layout, "--data", dataDirectory, "--mqtt-port", mqttPort.ToString(), "--http-port", httpPort.ToString() })
+        foreach (string argument in new[] { DllPath, "run", "--layout", layout, "--data", dataDirectory, "--mqtt-port", mqttPort.ToString(), "--http-port", httpPort.ToString() }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

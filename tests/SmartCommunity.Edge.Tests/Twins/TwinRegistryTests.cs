@@ -28,6 +28,31 @@ public sealed class TwinRegistryTests
     }
 
     [TestMethod]
+    public void Forget_MessageTheLogCouldNotCommit_ItsResendIsNotADuplicate()
+    {
+        Apply(Messages.Event(DoorDefinition, 1, "released"));
+        DeviceMessage uncommitted = Messages.Event(DoorDefinition, 2, "energised");
+        Apply(uncommitted);
+
+        _twins.Forget(Door, uncommitted);
+
+        Assert.AreEqual(SequenceVerdict.InOrder, Apply(Messages.Event(DoorDefinition, 2, "energised")));
+        Assert.AreEqual(0L, Door.Duplicates);
+    }
+
+    [TestMethod]
+    public void Forget_OlderMessage_LeavesTheNewerPosition()
+    {
+        DeviceMessage first = Messages.Event(DoorDefinition, 1, "released");
+        Apply(first);
+        Apply(Messages.Event(DoorDefinition, 2, "energised"));
+
+        _twins.Forget(Door, first);
+
+        Assert.AreEqual(2L, Door.LastSequence);
+    }
+
+    [TestMethod]
     public void Apply_SequenceGrowingByOne_InOrderWithoutGaps()
     {
         Assert.AreEqual(SequenceVerdict.NewBoot, Apply(Messages.Event(DoorDefinition, 1, "released")));

@@ -1,0 +1,255 @@
+namespace SmartCommunity.Edge.Relays;
+
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using SmartCommunity.Protocol;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+/// <summary>
+/// Reads and validates a relays file (edge-runtime/README.md, "Relays"). Every problem is reported as
+/// file:line:column with the reason, like the layout loader; unknown keys are errors, so a typo never silently
+/// turns a setting into its default.
+/// </summary>
+public static class RelayConfigLoader
+{
+    private static readonly string[] CommonKeys = ["name", "type", "batchSize", "timeoutMs", "backoff", "deadLetterAfter"];
+    private static readonly string[] MqttKeys = ["host", "port", "tls", "protocol", "topicPrefix", "clientId", "username", "password", "requireSubscriber", "inFlight"];
+    private static readonly string[] WebhookKeys = ["url", "token"];
+
+    public static RelayConfiguration Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RelayConfigException(path, 0, 0, $"cannot read the relays file ({ex.Message}); check the path given with --relays");
+        }
+
+        return Parse(text, path);
+    }
+
+    public static RelayConfiguration Parse(string yaml, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new RelayConfigException(file, ex.Start.Line, ex.Start.Column, "not valid YAML: " + ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new RelayConfigException(file, 0, 0, "not valid YAML (is a '{' or '[' never closed?): " + ex.Message);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new RelayConfigException(file, 1, 1, "a relays file is one YAML mapping with keys edge and relays");
+        }
+
+        return new Reader(file).ReadRoot(root);
+    }
+
+    private sealed class Reader(string file)
+    {
+        public RelayConfiguration ReadRoot(YamlMappingNode root)
+        {
+            Keys(root, ["edge", "relays"]);
+            string edge = Id(Required(root, "edge"), "edge id");
+            var relays = new List<RelayDefinition>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            if (root.Children.TryGetValue(new YamlScalarNode("relays"), out YamlNode? list) && !IsEmpty(list))
+            {
+                foreach (YamlNode node in Sequence(list, "relays"))
+                {
+                    RelayDefinition relay = ReadRelay(Mapping(node, "relay"), edge);
+                    if (!names.Add(relay.Name))
+                    {
+                        throw Error(((YamlMappingNode)node)["name"], $"relay '{relay.Name}' is declared twice; relay names must be unique (they key the relay's cursors)");
+                    }
+
+                    relays.Add(relay);
+                }
+            }
+
+            return new RelayConfiguration { EdgeId = edge, Relays = relays };
+        }
+
+        private RelayDefinition ReadRelay(YamlMappingNode relay, string edge)
+        {
+            string name = Id(Required(relay, "name"), "relay name");
+            YamlNode typeNode = Required(relay, "type");
+            string type = Scalar(typeNode, "type");
+            RelayKind kind = type switch
+            {
+                "mqtt" => RelayKind.Mqtt,
+                "webhook" => RelayKind.Webhook,
+                _ => throw Error(typeNode, $"unknown relay type '{type}'; use mqtt or webhook"),
+            };
+            Keys(relay, [.. CommonKeys, .. kind == RelayKind.Mqtt ? MqttKeys : WebhookKeys], kind == RelayKind.Mqtt ? WebhookKeys : MqttKeys, type);
+
+            var delivery = new RelayDeliveryOptions();
+            TimeSpan backoffInitial = delivery.BackoffInitial, backoffMax = delivery.BackoffMax;
+            if (relay.Children.TryGetValue(new YamlScalarNode("backoff"), out YamlNode? backoffNode))
+            {
+                var backoff = Mapping(backoffNode, "backoff");
+                Keys(backoff, ["initialMs", "maxMs"]);
+                backoffInitial = Milliseconds(backoff, "initialMs", 1, 3_600_000) ?? backoffInitial;
+                backoffMax = Milliseconds(backoff, "maxMs", 1, 3_600_000) ?? backoffMax;
+                if (backoffMax < backoffInitial)
+                {
+                    throw Error(backoff, $"backoff maxMs ({backoffMax.TotalMilliseconds}) is below initialMs ({backoffInitial.TotalMilliseconds})");
+                }
+            }
+
+            delivery = new RelayDeliveryOptions
+            {
+                BatchSize = (int)(Integer(relay, "batchSize", 1, 10_000) ?? delivery.BatchSize),
+                AttemptTimeout = Milliseconds(relay, "timeoutMs", 100, 600_000) ?? delivery.AttemptTimeout,
+                DeadLetterAfter = (int)(Integer(relay, "deadLetterAfter", 1, 1_000) ?? delivery.DeadLetterAfter),
+                BackoffInitial = backoffInitial,
+                BackoffMax = backoffMax,
+            };
+
+            return kind == RelayKind.Mqtt
+                ? new RelayDefinition { Name = name, Kind = kind, Delivery = delivery, Mqtt = ReadMqtt(relay, edge, name) }
+                : new RelayDefinition { Name = name, Kind = kind, Delivery = delivery, Webhook = ReadWebhook(relay) };
+        }
+
+        private MqttRelayOptions ReadMqtt(YamlMappingNode relay, string edge, string name)
+        {
+            YamlNode hostNode = Required(relay, "host");
+            string host = Scalar(hostNode, "host");
+            if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) == UriHostNameType.Unknown)
+            {
+                throw Error(hostNode, $"host '{host}' is not a host name or IP address");
+            }
+
+            string protocol = Optional(relay, "protocol") ?? "5";
+            if (protocol is not ("5" or "3.1.1"))
+            {
+                throw Error(relay["protocol"], $"protocol '{protocol}' is not supported; use \"5\" or \"3.1.1\"");
+            }
+
+            string prefix = Optional(relay, "topicPrefix") ?? "sc-up/v1";
+            if (prefix.Length == 0 || prefix.StartsWith('/') || prefix.EndsWith('/') || prefix.IndexOfAny(['+', '#', '\0']) >= 0)
+            {
+                throw Error(relay["topicPrefix"], $"topicPrefix '{prefix}' must be topic levels without wildcards and without a leading or trailing '/', e.g. sc-up/v1");
+            }
+
+            string clientId = Optional(relay, "clientId") ?? $"sc-edge-{edge}-{name}";
+            bool tls = Boolean(relay, "tls") ?? false;
+            return new MqttRelayOptions
+            {
+                Host = host,
+                Port = (int)(Integer(relay, "port", 1, 65_535) ?? (tls ? 8883 : 1883)),
+                Tls = tls,
+                Protocol = protocol,
+                TopicPrefix = prefix,
+                ClientId = clientId,
+                Username = Optional(relay, "username"),
+                Password = Optional(relay, "password"),
+                RequireSubscriber = Boolean(relay, "requireSubscriber") ?? false,
+                InFlight = (int)(Integer(relay, "inFlight", 1, 1_000) ?? 16),
+            };
+        }
+
+        private WebhookRelayOptions ReadWebhook(YamlMappingNode relay)
+        {
+            YamlNode urlNode = Required(relay, "url");
+            string url = Scalar(urlNode, "url");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw Error(urlNode, $"url '{url}' must be an absolute http:// or https:// address");
+            }
+
+            return new WebhookRelayOptions { Url = uri, Token = Optional(relay, "token") };
+        }
+
+        private void Keys(YamlMappingNode node, string[] allowed, string[]? otherType = null, string? type = null)
+        {
+            foreach (YamlNode key in node.Children.Keys)
+            {
+                string name = Scalar(key, "key");
+                if (allowed.Contains(name))
+                {
+                    continue;
+                }
+
+                throw otherType is not null && otherType.Contains(name)
+                    ? Error(key, $"'{name}' is not a setting of a {type} relay; allowed here: {string.Join(", ", allowed)}")
+                    : Error(key, $"unknown key '{name}'; allowed here: {string.Join(", ", allowed)}");
+            }
+        }
+
+        private YamlNode Required(YamlMappingNode node, string key) =>
+            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? value : throw Error(node, $"'{key}' is missing");
+
+        private string? Optional(YamlMappingNode node, string key) =>
+            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Scalar(value, key) : null;
+
+        private long? Integer(YamlMappingNode node, string key, long min, long max)
+        {
+            if (!node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value))
+            {
+                return null;
+            }
+
+            string text = Scalar(value, key);
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number))
+            {
+                throw Error(value, $"{key} '{text}' must be a whole number");
+            }
+
+            return number < min || number > max ? throw Error(value, $"{key} {number} is out of range; use {min}-{max}") : number;
+        }
+
+        private TimeSpan? Milliseconds(YamlMappingNode node, string key, long min, long max) =>
+            Integer(node, key, min, max) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+        private bool? Boolean(YamlMappingNode node, string key)
+        {
+            if (!node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value))
+            {
+                return null;
+            }
+
+            return Scalar(value, key) switch
+            {
+                "true" => true,
+                "false" => false,
+                string other => throw Error(value, $"{key} '{other}' must be true or false"),
+            };
+        }
+
+        private YamlMappingNode Mapping(YamlNode node, string what) =>
+            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value lines)");
+
+        private IEnumerable<YamlNode> Sequence(YamlNode node, string what) =>
+            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list (lines starting with '- ')");
+
+        private string Scalar(YamlNode node, string what) =>
+            (node as YamlScalarNode)?.Value ?? throw Error(node, $"{what} must be a single value");
+
+        private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" };
+
+        private string Id(YamlNode node, string what)
+        {
+            string value = Scalar(node, what);
+            return Topics.IsValidLevel(value)
+                ? value
+                : throw Error(node, $"{what} '{value}' must be 1-{MessageLimits.MaxIdLength} characters of a-z, 0-9, '-' or '_' (it becomes an MQTT topic level)");
+        }
+
+        private RelayConfigException Error(YamlNode node, string reason) => new(file, node.Start.Line, node.Start.Column, reason);
+    }
+}
