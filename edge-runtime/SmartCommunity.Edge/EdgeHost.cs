@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge;
 
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -89,57 +90,88 @@ public sealed class EdgeHost : IAsyncDisposable
     {
         BuildingLayout layout = LayoutLoader.Load(options.LayoutPath);
         var counters = new EdgeCounters();
-        EventLog log = EventLog.Open(Path.Combine(options.DataDirectory, DatabaseFileName), loggerFactory.CreateLogger<EventLog>(), options.Retention, time);
-        // The relays guard what they have not sent yet; they must be in place before retention first runs.
-        RelayHub? relays = options.Relays is { Relays.Count: > 0 } relayConfig
-            ? RelayHub.Create(relayConfig, log.Path, () => log.Committed, time, loggerFactory)
-            : null;
-        if (relays is not null)
+
+        // Until the host exists, whatever has been opened is closed again if a later step fails (a bad key file,
+        // a taken port), so a failed start leaves no writer or timer running behind it.
+        var opened = new Stack<IAsyncDisposable>();
+        T Opened<T>(T part)
+            where T : IAsyncDisposable
         {
-            log.AddRetentionGuard(relays);
+            opened.Push(part);
+            return part;
         }
 
-        log.StartRetentionTimer();
-        var clockWatch = new WallClockWatch(time, log, layout.Site, loggerFactory.CreateLogger<WallClockWatch>());
-        clockWatch.Start(TimeSpan.FromSeconds(10));
-        string database = Path.Combine(options.DataDirectory, DatabaseFileName);
-        BuildingKey buildingKey = BuildingKey.LoadOrCreate(Path.Combine(options.DataDirectory, BuildingKey.FileName));
-        DeviceRegistry registry = DeviceRegistry.Open(database, buildingKey, layout, log, time, loggerFactory.CreateLogger<DeviceRegistry>());
-        var twins = new TwinRegistry(layout);
-        var twinKeeper = new TwinKeeper(database, twins, log, time, loggerFactory.CreateLogger<TwinKeeper>(), registry.RecordSeen);
-        twinKeeper.Start(options.TwinPassInterval);
-        int mqttPort = options.MqttPort == 0 ? FreeTcpPort(options.MqttAddress) : options.MqttPort;
-        int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;
-        var broker = new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>());
-        var commands = new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands);
-        var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>());
-        commands.AddSafetyGate(fireRule);
-        AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
-        var rules = new RuleEngine(database, () => layout.Devices, layout.Site, commands, alerts, log, twins, time, loggerFactory.CreateLogger<RuleEngine>(), options.RuleEngine);
-        twinKeeper.WentSilent = twin => rules.OnPresenceChangedAsync(twin.Definition, online: false);
-        var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules };
-        OperatorStore operators = OperatorStore.Open(database, time, log, layout.Site);
-        await operators.AuditPendingAsync().ConfigureAwait(false);
-        var api = new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time) { Relays = relays, Rules = rules, Alerts = alerts }, loggerFactory);
-
-        var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters) { TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts };
         try
         {
-            await broker.StartAsync(pipeline).ConfigureAwait(false);
-            await fireRule.StartAsync().ConfigureAwait(false);
+            EventLog log = Opened(EventLog.Open(Path.Combine(options.DataDirectory, DatabaseFileName), loggerFactory.CreateLogger<EventLog>(), options.Retention, time));
 
-            // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
-            await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
-            await api.StartAsync().ConfigureAwait(false);
-            relays?.Start();
+            // The relays guard what they have not sent yet; they must be in place before retention first runs.
+            RelayHub? relays = options.Relays is { Relays.Count: > 0 } relayConfig
+                ? Opened(RelayHub.Create(relayConfig, log.Path, () => log.Committed, time, loggerFactory))
+                : null;
+            if (relays is not null)
+            {
+                log.AddRetentionGuard(relays);
+            }
+
+            log.StartRetentionTimer();
+            WallClockWatch clockWatch = Opened(new WallClockWatch(time, log, layout.Site, loggerFactory.CreateLogger<WallClockWatch>()));
+            clockWatch.Start(TimeSpan.FromSeconds(10));
+            string database = Path.Combine(options.DataDirectory, DatabaseFileName);
+            BuildingKey buildingKey = BuildingKey.LoadOrCreate(Path.Combine(options.DataDirectory, BuildingKey.FileName));
+            DeviceRegistry registry = DeviceRegistry.Open(database, buildingKey, layout, log, time, loggerFactory.CreateLogger<DeviceRegistry>());
+            var twins = new TwinRegistry(layout);
+            TwinKeeper twinKeeper = Opened(new TwinKeeper(database, twins, log, time, loggerFactory.CreateLogger<TwinKeeper>(), registry.RecordSeen));
+            twinKeeper.Start(options.TwinPassInterval);
+            int mqttPort = options.MqttPort == 0 ? FreeTcpPort(options.MqttAddress) : options.MqttPort;
+            int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;
+            EmbeddedBroker broker = Opened(new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>()));
+            CommandPublisher commands = Opened(new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands));
+            var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>());
+            commands.AddSafetyGate(fireRule);
+            AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
+            RuleEngine rules = Opened(new RuleEngine(database, () => layout.Devices, layout.Site, commands, alerts, log, twins, time, loggerFactory.CreateLogger<RuleEngine>(), options.RuleEngine));
+            twinKeeper.WentSilent = twin => rules.OnPresenceChangedAsync(twin.Definition, online: false);
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules };
+            OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
+            await operators.AuditPendingAsync().ConfigureAwait(false);
+            EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
+            {
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry,
+            }, loggerFactory));
+
+            var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
+            {
+                TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts,
+            };
+            opened.Clear();
+            try
+            {
+                await broker.StartAsync(pipeline).ConfigureAwait(false);
+                await fireRule.StartAsync().ConfigureAwait(false);
+
+                // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
+                await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
+                await api.StartAsync().ConfigureAwait(false);
+                relays?.Start();
+            }
+            catch
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return host;
         }
-        catch
+        catch when (opened.Count > 0)
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            while (opened.TryPop(out IAsyncDisposable? part))
+            {
+                await part.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
-
-        return host;
     }
 
     public async ValueTask DisposeAsync()

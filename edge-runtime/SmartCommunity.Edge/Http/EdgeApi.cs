@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
 
@@ -53,6 +54,11 @@ public sealed class EdgeApi : IAsyncDisposable
         if (services.Rules is not null)
         {
             _app.MapRuleEndpoints(services.Rules);
+        }
+
+        if (services.Registry is not null)
+        {
+            _app.MapRegistryEndpoints(services.Registry, services.Layout);
         }
     }
 

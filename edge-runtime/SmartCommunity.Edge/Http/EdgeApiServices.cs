@@ -6,6 +6,7 @@ using SmartCommunity.Edge.Broker;
 using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Operators;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
 using SmartCommunity.Edge.Safety;
@@ -29,6 +30,9 @@ public sealed record EdgeApiServices(
 
     /// <summary>The rules file's engine: GET /rules, rule firings in /metrics. Null only where a test leaves it out.</summary>
     public RuleEngine? Rules { get; init; }
+
+    /// <summary>The device registry: GET/PUT/DELETE /registry/devices, credentials. Null only where a test leaves it out.</summary>
+    public DeviceRegistry? Registry { get; init; }
 
     /// <summary>Alerts raised by rules: listed by GET /alarms beside the fire alarms, acknowledged and cleared there.</summary>
     public AlertBook? Alerts { get; init; }

@@ -1,0 +1,88 @@
+namespace SmartCommunity.Edge.Registry;
+
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SmartCommunity.Edge.Http;
+using SmartCommunity.Edge.Layout;
+
+/// <summary>
+/// The device registry over HTTP (behind operator authentication; every change is audited with the operator's
+/// name): list, add or change, retire, and issue credentials.
+/// </summary>
+public static class RegistryEndpoints
+{
+    public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app, DeviceRegistry registry, BuildingLayout layout)
+    {
+        app.MapGet("/registry/devices", (bool? retired) => Results.Json(registry.List(retired ?? false).Select(View)));
+
+        app.MapGet("/registry/devices/{id}", (string id) => registry.Find(id) is { } device ? Results.Json(View(device)) : Problems.UnknownDevice(id));
+
+        app.MapPut("/registry/devices/{id}", async (string id, HttpContext context) =>
+        {
+            DeviceBody? body;
+            try
+            {
+                body = await context.Request.ReadFromJsonAsync<DeviceBody>(new JsonSerializerOptions(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow });
+            }
+            catch (JsonException ex)
+            {
+                return Problems.BadRequest("The body is not a device", $"send JSON like {{\"kind\":\"door\",\"role\":\"egress-lock\",\"building\":\"b1\",\"floor\":\"ground\",\"zone\":\"lobby\",\"pins\":{{\"lock\":23}}}} ({ex.Message})");
+            }
+
+            if (body is null || body.Kind is null || body.Building is null || body.Floor is null || body.Zone is null)
+            {
+                return Problems.BadRequest("The device is incomplete", "kind, building, floor and zone are required; role, pins and params are optional");
+            }
+
+            string role = body.Role ?? (DeviceKinds.RolesByKind.TryGetValue(body.Kind, out string[]? roles) ? roles[0] : "");
+            var device = new DeviceDefinition(id, body.Kind, role, layout.Site, body.Building, body.Floor, body.Zone,
+                body.Pins ?? new Dictionary<string, int>(), body.Params ?? new Dictionary<string, long>());
+            IReadOnlyList<string> problems = await registry.SaveAsync(device, OperatorAuthentication.OperatorName(context));
+            return problems.Count == 0
+                ? Results.Json(View(registry.Find(id)!))
+                : Problems.BadRequest("The device cannot be saved", string.Join("; ", problems), new Dictionary<string, object?> { ["problems"] = problems });
+        });
+
+        app.MapDelete("/registry/devices/{id}", async (string id, HttpContext context) =>
+            await registry.RetireAsync(id, OperatorAuthentication.OperatorName(context)) ? Results.NoContent() : Problems.UnknownDevice(id));
+
+        app.MapPost("/registry/devices/{id}/credentials", async (string id, HttpContext context) =>
+            await registry.IssueCredentialsAsync(id, OperatorAuthentication.OperatorName(context)) is { } secrets
+                ? Results.Json(new
+                {
+                    device = secrets.DeviceId,
+                    mqttPassword = secrets.MqttPassword,
+                    signingKey = Convert.ToBase64String(secrets.SigningKey),
+                    note = "shown once: write them into the device's configuration bundle now; the edge keeps only a hash and a sealed copy",
+                })
+                : Problems.UnknownDevice(id));
+
+        return app;
+    }
+
+    private static object View(RegisteredDevice device) => new
+    {
+        id = device.Definition.Id,
+        kind = device.Definition.Kind,
+        role = device.Definition.Role,
+        building = device.Definition.Building,
+        floor = device.Definition.Floor,
+        zone = device.Definition.Zone,
+        pins = device.Definition.Pins,
+        @params = device.Definition.Parameters,
+        origin = device.Origin,
+        retired = device.Retired,
+        hasCredentials = device.HasCredentials,
+        firmware = device.Firmware,
+        firstSeen = device.FirstSeen,
+        lastSeen = device.LastSeen,
+    };
+
+    private sealed record DeviceBody(string? Kind, string? Role, string? Building, string? Floor, string? Zone, Dictionary<string, int>? Pins, Dictionary<string, long>? Params);
+}
