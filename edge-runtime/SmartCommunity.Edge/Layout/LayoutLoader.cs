@@ -5,8 +5,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using SmartCommunity.Edge.Configuration;
 using SmartCommunity.Protocol;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -17,47 +17,15 @@ public static class LayoutLoader
 {
     public const int SchemaVersion = 1;
 
-    public static BuildingLayout Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new LayoutException(path, 0, 0, $"cannot read the layout file ({ex.Message}); check the path given with --layout");
-        }
+    public static BuildingLayout Load(string path) =>
+        Parse(YamlConfigReader.ReadText(path, "layout", "--layout", Error), path);
 
-        return Parse(text, path);
-    }
+    public static BuildingLayout Parse(string yaml, string file) =>
+        new Reader(file).ReadRoot(YamlConfigReader.ParseRoot(yaml, file, "a layout is one YAML mapping with keys schema, site and buildings", Error));
 
-    public static BuildingLayout Parse(string yaml, string file)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new LayoutException(file, ex.Start.Line, ex.Start.Column, "not valid YAML: " + ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet reports some unterminated flow collections ('{' or '[' never closed) this way, without a position.
-            throw new LayoutException(file, 0, 0, "not valid YAML (is a '{' or '[' never closed?): " + ex.Message);
-        }
+    private static LayoutException Error(string file, long line, long column, string reason) => new(file, line, column, reason);
 
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new LayoutException(file, 1, 1, "a layout is one YAML mapping with keys schema, site and buildings");
-        }
-
-        return new Reader(file).ReadRoot(root);
-    }
-
-    private sealed class Reader(string file)
+    private sealed class Reader(string file) : YamlConfigReader(file)
     {
         private readonly HashSet<string> _deviceIds = new(StringComparer.Ordinal);
 
@@ -173,56 +141,6 @@ public static class LayoutLoader
             return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters);
         }
 
-        private void Keys(YamlMappingNode node, params string[] allowed)
-        {
-            foreach (var key in node.Children.Keys)
-            {
-                string name = Scalar(key, "key");
-                if (!allowed.Contains(name))
-                {
-                    throw Error(key, $"unknown key '{name}'; allowed here: {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        private YamlNode Required(YamlMappingNode node, string key)
-        {
-            if (!node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value))
-            {
-                throw Error(node, $"'{key}' is missing");
-            }
-
-            return value;
-        }
-
-        private string? Optional(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Scalar(value, key) : null;
-
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value lines)");
-
-        private IEnumerable<YamlNode> Sequence(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list (lines starting with '- ')");
-
-        private string Scalar(YamlNode node, string what) =>
-            (node as YamlScalarNode)?.Value ?? throw Error(node, $"{what} must be a single value");
-
-        private long Integer(YamlNode node, string what)
-        {
-            string text = Scalar(node, what);
-            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value)
-                ? value
-                : throw Error(node, $"{what} '{text}' must be a whole number");
-        }
-
-        private string Id(YamlNode node, string what)
-        {
-            string value = Scalar(node, what);
-            return Topics.IsValidLevel(value)
-                ? value
-                : throw Error(node, $"{what} '{value}' must be 1-{MessageLimits.MaxIdLength} characters of a-z, 0-9, '-' or '_' (it becomes an MQTT topic level)");
-        }
-
-        private LayoutException Error(YamlNode node, string reason) => new(file, node.Start.Line, node.Start.Column, reason);
+        protected override ConfigFileException Error(long line, long column, string reason) => new LayoutException(File, line, column, reason);
     }
 }

@@ -5,8 +5,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using SmartCommunity.Edge.Configuration;
 using SmartCommunity.Protocol;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -20,46 +20,15 @@ public static class RelayConfigLoader
     private static readonly string[] MqttKeys = ["host", "port", "tls", "protocol", "topicPrefix", "clientId", "username", "password", "requireSubscriber", "inFlight"];
     private static readonly string[] WebhookKeys = ["url", "token"];
 
-    public static RelayConfiguration Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new RelayConfigException(path, 0, 0, $"cannot read the relays file ({ex.Message}); check the path given with --relays");
-        }
+    public static RelayConfiguration Load(string path) =>
+        Parse(YamlConfigReader.ReadText(path, "relays", "--relays", Error), path);
 
-        return Parse(text, path);
-    }
+    public static RelayConfiguration Parse(string yaml, string file) =>
+        new Reader(file).ReadRoot(YamlConfigReader.ParseRoot(yaml, file, "a relays file is one YAML mapping with keys edge and relays", Error));
 
-    public static RelayConfiguration Parse(string yaml, string file)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new RelayConfigException(file, ex.Start.Line, ex.Start.Column, "not valid YAML: " + ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new RelayConfigException(file, 0, 0, "not valid YAML (is a '{' or '[' never closed?): " + ex.Message);
-        }
+    private static RelayConfigException Error(string file, long line, long column, string reason) => new(file, line, column, reason);
 
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new RelayConfigException(file, 1, 1, "a relays file is one YAML mapping with keys edge and relays");
-        }
-
-        return new Reader(file).ReadRoot(root);
-    }
-
-    private sealed class Reader(string file)
+    private sealed class Reader(string file) : YamlConfigReader(file)
     {
         public RelayConfiguration ReadRoot(YamlMappingNode root)
         {
@@ -95,7 +64,7 @@ public static class RelayConfigLoader
                 "webhook" => RelayKind.Webhook,
                 _ => throw Error(typeNode, $"unknown relay type '{type}'; use mqtt or webhook"),
             };
-            Keys(relay, [.. CommonKeys, .. kind == RelayKind.Mqtt ? MqttKeys : WebhookKeys], kind == RelayKind.Mqtt ? WebhookKeys : MqttKeys, type);
+            KeysOfType(relay, [.. CommonKeys, .. kind == RelayKind.Mqtt ? MqttKeys : WebhookKeys], kind == RelayKind.Mqtt ? WebhookKeys : MqttKeys, type);
 
             var delivery = new RelayDeliveryOptions();
             TimeSpan backoffInitial = delivery.BackoffInitial, backoffMax = delivery.BackoffMax;
@@ -113,9 +82,9 @@ public static class RelayConfigLoader
 
             delivery = new RelayDeliveryOptions
             {
-                BatchSize = (int)(Integer(relay, "batchSize", 1, 10_000) ?? delivery.BatchSize),
+                BatchSize = (int)(OptionalInteger(relay, "batchSize", 1, 10_000) ?? delivery.BatchSize),
                 AttemptTimeout = Milliseconds(relay, "timeoutMs", 100, 600_000) ?? delivery.AttemptTimeout,
-                DeadLetterAfter = (int)(Integer(relay, "deadLetterAfter", 1, 1_000) ?? delivery.DeadLetterAfter),
+                DeadLetterAfter = (int)(OptionalInteger(relay, "deadLetterAfter", 1, 1_000) ?? delivery.DeadLetterAfter),
                 BackoffInitial = backoffInitial,
                 BackoffMax = backoffMax,
             };
@@ -147,19 +116,19 @@ public static class RelayConfigLoader
             }
 
             string clientId = Optional(relay, "clientId") ?? $"sc-edge-{edge}-{name}";
-            bool tls = Boolean(relay, "tls") ?? false;
+            bool tls = OptionalBoolean(relay, "tls") ?? false;
             return new MqttRelayOptions
             {
                 Host = host,
-                Port = (int)(Integer(relay, "port", 1, 65_535) ?? (tls ? 8883 : 1883)),
+                Port = (int)(OptionalInteger(relay, "port", 1, 65_535) ?? (tls ? 8883 : 1883)),
                 Tls = tls,
                 Protocol = protocol,
                 TopicPrefix = prefix,
                 ClientId = clientId,
                 Username = Optional(relay, "username"),
                 Password = Optional(relay, "password"),
-                RequireSubscriber = Boolean(relay, "requireSubscriber") ?? false,
-                InFlight = (int)(Integer(relay, "inFlight", 1, 1_000) ?? 16),
+                RequireSubscriber = OptionalBoolean(relay, "requireSubscriber") ?? false,
+                InFlight = (int)(OptionalInteger(relay, "inFlight", 1, 1_000) ?? 16),
             };
         }
 
@@ -175,7 +144,7 @@ public static class RelayConfigLoader
             return new WebhookRelayOptions { Url = uri, Token = Optional(relay, "token") };
         }
 
-        private void Keys(YamlMappingNode node, string[] allowed, string[]? otherType = null, string? type = null)
+        private void KeysOfType(YamlMappingNode node, string[] allowed, string[] otherType, string type)
         {
             foreach (YamlNode key in node.Children.Keys)
             {
@@ -185,71 +154,31 @@ public static class RelayConfigLoader
                     continue;
                 }
 
-                throw otherType is not null && otherType.Contains(name)
+                throw otherType.Contains(name)
                     ? Error(key, $"'{name}' is not a setting of a {type} relay; allowed here: {string.Join(", ", allowed)}")
                     : Error(key, $"unknown key '{name}'; allowed here: {string.Join(", ", allowed)}");
             }
         }
 
-        private YamlNode Required(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? value : throw Error(node, $"'{key}' is missing");
-
-        private string? Optional(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Scalar(value, key) : null;
-
-        private long? Integer(YamlMappingNode node, string key, long min, long max)
+        private long? OptionalInteger(YamlMappingNode node, string key, long min, long max)
         {
             if (!node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value))
             {
                 return null;
             }
 
-            string text = Scalar(value, key);
-            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number))
-            {
-                throw Error(value, $"{key} '{text}' must be a whole number");
-            }
-
+            long number = Integer(value, key);
             return number < min || number > max ? throw Error(value, $"{key} {number} is out of range; use {min}-{max}") : number;
         }
 
         private TimeSpan? Milliseconds(YamlMappingNode node, string key, long min, long max) =>
-            Integer(node, key, min, max) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+            OptionalInteger(node, key, min, max) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
 
-        private bool? Boolean(YamlMappingNode node, string key)
-        {
-            if (!node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value))
-            {
-                return null;
-            }
-
-            return Scalar(value, key) switch
-            {
-                "true" => true,
-                "false" => false,
-                string other => throw Error(value, $"{key} '{other}' must be true or false"),
-            };
-        }
-
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value lines)");
-
-        private IEnumerable<YamlNode> Sequence(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list (lines starting with '- ')");
-
-        private string Scalar(YamlNode node, string what) =>
-            (node as YamlScalarNode)?.Value ?? throw Error(node, $"{what} must be a single value");
+        private bool? OptionalBoolean(YamlMappingNode node, string key) =>
+            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Boolean(value, key) : null;
 
         private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" };
 
-        private string Id(YamlNode node, string what)
-        {
-            string value = Scalar(node, what);
-            return Topics.IsValidLevel(value)
-                ? value
-                : throw Error(node, $"{what} '{value}' must be 1-{MessageLimits.MaxIdLength} characters of a-z, 0-9, '-' or '_' (it becomes an MQTT topic level)");
-        }
-
-        private RelayConfigException Error(YamlNode node, string reason) => new(file, node.Start.Line, node.Start.Column, reason);
+        protected override ConfigFileException Error(long line, long column, string reason) => new RelayConfigException(File, line, column, reason);
     }
 }

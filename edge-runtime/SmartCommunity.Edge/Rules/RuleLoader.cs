@@ -9,9 +9,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using SmartCommunity.Edge.Alerts;
+using SmartCommunity.Edge.Configuration;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Protocol;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 /// <summary>
@@ -28,99 +28,24 @@ public static partial class RuleLoader
     private static readonly string[] Scopes = ["device", "zone", "floor", "building", "site"];
     private static readonly string[] Channels = [Channel.Telemetry, Channel.Event, Channel.State, Channel.Status, Channel.Ack];
 
-    public static RuleSet Load(string path, IEnumerable<DeviceDefinition> devices)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new RulesException(path, 0, 0, $"cannot read the rules file ({ex.Message}); check the path given with --rules");
-        }
-
-        return Parse(text, path, devices);
-    }
+    public static RuleSet Load(string path, IEnumerable<DeviceDefinition> devices) =>
+        Parse(YamlConfigReader.ReadText(path, "rules", "--rules", Error), path, devices);
 
     /// <summary>The hash a loaded file is known by (SHA-256 of its text, hex).</summary>
     public static string HashOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     public static RuleSet Parse(string yaml, string file, IEnumerable<DeviceDefinition> devices)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new RulesException(file, ex.Start.Line, ex.Start.Column, "not valid YAML: " + ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet reports some unterminated flow collections ('{' or '[' never closed) this way, without a
-            // position; find the bracket ourselves so the operator still gets a line.
-            (long line, long column, char bracket) = UnclosedBracket(yaml) ?? (0, 0, '{');
-            throw new RulesException(file, line, column, line == 0
-                ? "not valid YAML (is a '{' or '[' never closed?): " + ex.Message
-                : $"not valid YAML: this '{bracket}' is never closed with '{(bracket == '{' ? '}' : ']')}'");
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new RulesException(file, 1, 1, "a rules file is one YAML mapping with the keys schema and rules");
-        }
-
+        YamlMappingNode root = YamlConfigReader.ParseRoot(yaml, file, "a rules file is one YAML mapping with the keys schema and rules", Error);
         return new RuleSet(file, HashOf(yaml), new Reader(file, devices.ToList()).ReadRoot(root));
     }
 
-    // The first '{' or '[' of a flow collection that is never closed, outside quotes and comments; a hint only.
-    private static (long Line, long Column, char Bracket)? UnclosedBracket(string yaml)
-    {
-        var open = new Stack<(long, long, char)>();
-        string[] lines = yaml.Split('\n');
-        for (int n = 0; n < lines.Length; n++)
-        {
-            string text = lines[n];
-            char quote = '\0';
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                if (quote != '\0')
-                {
-                    quote = c == quote ? '\0' : quote;
-                    continue;
-                }
-
-                bool startsScalar = i == 0 || text[i - 1] is ' ' or '\t' or ':' or ',' or '[' or '{';
-                if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1])))
-                {
-                    break;
-                }
-
-                if (c is '"' or '\'' && startsScalar)
-                {
-                    quote = c;
-                }
-                else if (c is '{' or '[')
-                {
-                    open.Push((n + 1, i + 1, c));
-                }
-                else if (c is '}' or ']' && open.Count > 0)
-                {
-                    open.Pop();
-                }
-            }
-        }
-
-        return open.Count > 0 ? open.Last() : null;
-    }
+    private static RulesException Error(string file, long line, long column, string reason) => new(file, line, column, reason);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex RuleName();
 
-    private sealed class Reader(string file, IReadOnlyList<DeviceDefinition> devices)
+    private sealed class Reader(string file, IReadOnlyList<DeviceDefinition> devices) : YamlConfigReader(file)
     {
         private readonly Dictionary<string, DeviceDefinition> _byId = devices.GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
@@ -598,49 +523,9 @@ public static partial class RuleLoader
             return allowed.Contains(value) ? value : throw Error(node, $"unknown {noun ?? what} '{value}'; use one of: {string.Join(", ", allowed)}");
         }
 
-        private void Keys(YamlMappingNode node, params string[] allowed)
-        {
-            foreach (YamlNode key in node.Children.Keys)
-            {
-                string name = Scalar(key, "key");
-                if (!allowed.Contains(name))
-                {
-                    throw Error(key, $"unknown key '{name}'; allowed here: {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        private YamlNode Required(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? value : throw Error(node, $"'{key}' is missing");
-
-        private string? Optional(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Scalar(value, key) : null;
-
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value lines)");
-
-        private YamlSequenceNode Sequence(YamlNode node, string what) =>
-            node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list (lines starting with '- ', or [] for none)");
-
-        private string Scalar(YamlNode node, string what) =>
-            (node as YamlScalarNode)?.Value ?? throw Error(node, $"{what} must be a single value");
-
-        private long Integer(YamlNode node, string what)
-        {
-            string text = Scalar(node, what);
-            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : throw Error(node, $"{what} '{text}' must be a whole number");
-        }
-
-        private bool Boolean(YamlNode node, string what) => Scalar(node, what) switch
-        {
-            "true" => true,
-            "false" => false,
-            string other => throw Error(node, $"{what} '{other}' must be true or false"),
-        };
-
         private static string Lower(RuleScope scope) => scope.ToString().ToLowerInvariant();
 
-        private RulesException Error(YamlNode node, string reason) => new(file, node.Start.Line, node.Start.Column, reason);
+        protected override ConfigFileException Error(long line, long column, string reason) => new RulesException(File, line, column, reason);
 
         // The trigger's meaning, independent of layout and key order: equal fingerprints keep pending timers on reload.
         private static string Fingerprint(YamlNode when)
