@@ -72,19 +72,11 @@ public sealed partial class AlertBook : IDisposable
     /// <summary>Opens the book in the edge database at <paramref name="databasePath"/> (created if needed).</summary>
     public static AlertBook Open(string databasePath, EventLog log, string site, TimeProvider time, ILogger logger)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        SqliteConnection connection = EdgeDatabase.Open(databasePath);
         try
         {
-            connection.Open();
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                PRAGMA busy_timeout=5000;
                 CREATE TABLE IF NOT EXISTS alerts (
                   id INTEGER PRIMARY KEY AUTOINCREMENT,
                   rule TEXT NOT NULL,

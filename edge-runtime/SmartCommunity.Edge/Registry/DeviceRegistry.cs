@@ -28,7 +28,7 @@ public sealed partial class DeviceRegistry
     public const string OriginLayout = "layout";
     public const string OriginApi = "api";
 
-    private readonly string _connectionString;
+    private readonly string _databasePath;
     private readonly BuildingLayout _layout;
     private readonly BuildingKey _key;
     private readonly EventLog _log;
@@ -38,7 +38,7 @@ public sealed partial class DeviceRegistry
 
     private DeviceRegistry(string databasePath, BuildingLayout layout, BuildingKey key, EventLog log, TimeProvider time, ILogger logger)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _databasePath = databasePath;
         _layout = layout;
         _key = key;
         _log = log;
@@ -367,13 +367,7 @@ public sealed partial class DeviceRegistry
         new(_time.GetUtcNow(), device.Site, device.Building, device.Id, "operator", name, 0, 0,
             JsonSerializer.Serialize(new { by = operatorName, details }), EventLane.Priority);
 
-    private SqliteConnection OpenConnection()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Execute(connection, "PRAGMA busy_timeout=5000;");
-        return connection;
-    }
+    private SqliteConnection OpenConnection() => EdgeDatabase.Open(_databasePath);
 
     private static void Execute(SqliteConnection connection, string sql)
     {

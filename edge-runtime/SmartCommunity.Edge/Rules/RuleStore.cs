@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using SmartCommunity.Edge.Storage;
 
 /// <summary>A pending timer as kept in <c>rule_timers</c>: enough to resume it after a restart.</summary>
 /// <param name="Kind">held, absence or count.</param>
@@ -39,19 +40,11 @@ internal sealed class RuleStore : IDisposable
 
     public static RuleStore Open(string databasePath)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        SqliteConnection connection = EdgeDatabase.Open(databasePath);
         try
         {
-            connection.Open();
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
-                PRAGMA busy_timeout=5000;
                 CREATE TABLE IF NOT EXISTS rule_timers (
                   rule TEXT NOT NULL,
                   kind TEXT NOT NULL,

@@ -23,7 +23,7 @@ public sealed partial class TwinKeeper : IAsyncDisposable
     private readonly EventLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _connectionString;
+    private readonly string _databasePath;
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly Action<IReadOnlyList<DeviceTwin>>? _flushed;
 
@@ -39,7 +39,7 @@ public sealed partial class TwinKeeper : IAsyncDisposable
         _log = log;
         _time = time;
         _logger = logger;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _databasePath = databasePath;
         using SqliteConnection connection = Open();
         using SqliteCommand create = connection.CreateCommand();
         create.CommandText = """
@@ -225,15 +225,7 @@ public sealed partial class TwinKeeper : IAsyncDisposable
         }
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using SqliteCommand pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout=5000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Open() => EdgeDatabase.Open(_databasePath);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} is silent (last message {LastSeen}); marked offline")]
     private static partial void LogSilent(ILogger logger, string device, DateTimeOffset? lastSeen);
