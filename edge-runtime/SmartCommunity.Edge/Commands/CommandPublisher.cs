@@ -58,10 +58,10 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         _logger = logger;
         _options = options;
 
-        // Ids must not repeat across edge restarts (a device would take a new command for a retry), so they start
-        // with the edge's start time; counters start there too so they keep growing across restarts.
+        // Ids must not repeat across edge restarts (a device would take a new command for a repeat), so they start
+        // with the edge's start time in milliseconds; counters start there too so they keep growing across restarts.
         long startMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        _idPrefix = (startMs / 1000).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        _idPrefix = startMs.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         _counter = startMs;
         _retryTimer = time.CreateTimer(_ => _ = RetryDueAsync(), null, options.RetryInterval, options.RetryInterval);
     }
