@@ -33,7 +33,8 @@ public sealed class CommandEndpointsTests
         JsonElement accepted = await OperatorClient.JsonAsync(unlock, HttpStatusCode.Accepted);
         string id = accepted.GetProperty("id").GetString()!;
         Assert.AreEqual($"/commands/{id}", unlock.Headers.Location?.ToString());
-        Assert.AreEqual("Pending", accepted.GetProperty("state").GetString());
+        // The door may ack before the response is written, so the 202 shows either; the outcome is checked below.
+        CollectionAssert.Contains(new[] { "Pending", "Done" }, accepted.GetProperty("state").GetString());
         await WaitForStateAsync(http, unlock.Headers.Location!.ToString(), "Done");
         await EdgeRig.WaitUntilReleasedAsync([door], "the entrance unlocks");
         JsonElement record = await OperatorClient.GetJsonAsync(http, $"/commands/{id}");

@@ -1,0 +1,64 @@
+namespace SmartCommunity.Simulator.Tests.Scenarios;
+
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using SmartCommunity.Simulator.Scenarios.Running;
+
+/// <summary>
+/// Where the scenario files are: the library (simulators/scenarios) and the tests' own, in the source tree (paths
+/// written into the assembly at build time), plus temporary scenario files for the loader's error tests.
+/// </summary>
+internal static class ScenarioFiles
+{
+    public static string Library => Metadata("ScenarioLibrary");
+
+    public static string TestData => Metadata("ScenarioTestData");
+
+    public static string DemoLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "demo.yaml"));
+
+    public static string DemoRules => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "demo.rules.yaml"));
+
+    /// <summary>The library's scenario files, one test row each.</summary>
+    public static IEnumerable<object[]> LibraryRows =>
+        Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
+
+    /// <summary>Writes a scenario into a fresh folder; its layout line points at the demo layout.</summary>
+    public static string Write(TempDirectory folder, string yaml, string name = "test.yaml")
+    {
+        string path = Path.Combine(folder.Path, name);
+        File.WriteAllText(path, yaml.Replace("LAYOUT", DemoLayout, StringComparison.Ordinal).Replace("RULES", DemoRules, StringComparison.Ordinal));
+        return path;
+    }
+
+    /// <summary>The result for a failure message: every expectation that did not hold, with its reason.</summary>
+    public static string Describe(ScenarioResult result)
+    {
+        var text = new StringBuilder($"{result.Name}: {result.Failures} failed of {result.Expectations.Count}; error: {result.Error ?? "none"}\n");
+        foreach (ExpectationResult e in result.Expectations.Where(e => !e.Held))
+        {
+            text.Append($"  line {e.Line}: {e.Description}: {e.Detail}\n");
+        }
+
+        foreach (string timeout in result.SettleTimeouts)
+        {
+            text.Append($"  settle: {timeout}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Metadata(string key) =>
+        Path.GetFullPath(typeof(ScenarioFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+}
+
+/// <summary>A fresh folder per test, deleted afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("sc-sim-scenario-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

@@ -1,0 +1,308 @@
+namespace SmartCommunity.Simulator.Tests.Scenarios;
+
+using System;
+using System.IO;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using SmartCommunity.Edge.Configuration;
+using SmartCommunity.Simulator.Scenarios;
+
+/// <summary>
+/// Everything wrong with a scenario file is reported with file and line before anything starts: unknown keys, bad
+/// references, impossible timelines.
+/// </summary>
+[TestClass]
+public sealed class ScenarioLoaderTests
+{
+    private readonly TempDirectory _folder = new();
+
+    [TestCleanup]
+    public void Cleanup() => _folder.Dispose();
+
+    [TestMethod]
+    public void Load_UnknownTopLevelKey_ReportsFileLineAndAllowedKeys()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: typo
+            layout: LAYOUT
+            stepz:
+              - at: 0s
+            """);
+
+        AssertAt(error, 3, "stepz", "unknown key 'stepz'; allowed here: scenario, description, layout, rules, upstream, timing, end, steps");
+    }
+
+    [TestMethod]
+    public void Load_UnknownKeyInStimulusArguments_ReportsItsLine()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: typo
+            layout: LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - smoke: { device: b1-lobby-smoke, levle: 800 }
+            """);
+
+        AssertAt(error, 6, "levle", "unknown key 'levle'; allowed here: device, level");
+    }
+
+    [TestMethod]
+    public void Load_UnknownDevice_ReportsLineAndSuggestsIds()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: bad-reference
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                expect:
+                  - output: { devices: [b1-stair-door, lobby-entrance], is: released, within: 1s }
+            """);
+
+        AssertAt(error, 6, "lobby-entrance]", "output: unknown device 'lobby-entrance'; did you mean b1-lobby-entrance or b2-lobby-entrance?");
+    }
+
+    [TestMethod]
+    public void Load_UnknownPin_ListsTheDevicesInputs()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: bad-pin
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - pin: { device: b1-lobby-entrance, pin: smoke, active: true }
+            """);
+
+        AssertAt(error, 6, "smoke,", "pin: unknown pin 'smoke' of door b1-lobby-entrance; its digital input pins: fire, doorClosed");
+    }
+
+    [TestMethod]
+    public void Load_StimulusForAnotherKind_SaysWhy()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: wrong-kind
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - smoke: { device: b1-lobby-entrance, level: 800 }
+            """);
+
+        AssertAt(error, 6, "b1-lobby-entrance", "smoke: b1-lobby-entrance (door, egress-lock) is not a smoke detector");
+    }
+
+    [TestMethod]
+    public void Load_UnknownStimulus_ListsTheStimuli()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: bad-stimulus
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - card-swipe: { device: b1-lobby-entrance }
+            """);
+
+        Assert.AreEqual(6, error.Line);
+        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: block-upstream, cut-network, door, fire-input,");
+    }
+
+    [TestMethod]
+    public void Load_ExpectationUnderDo_SaysWhereItBelongs()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: misplaced
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - command: { cmd: release, to: b1-lobby-entrance, within: 1s }
+            """);
+
+        Assert.AreEqual(6, error.Line);
+        StringAssert.Contains(error.Reason, "'command' is an expectation, put it under expect:");
+    }
+
+    [TestMethod]
+    public void Load_StepsOutOfOrder_ReportsTheLaterStep()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: out-of-order
+            layout: LAYOUT
+            steps:
+              - at: 10s
+                do:
+                  - smoke: { device: b1-lobby-smoke, level: 800 }
+              - at: 5s
+                do:
+                  - smoke: { device: b1-lobby-smoke, level: 100 }
+            """);
+
+        AssertAt(error, 7, "5s", "steps out of order: this step is at 5s, after a step at 10s (line 4); list steps in time order");
+    }
+
+    [TestMethod]
+    public void Load_NegativeTime_IsRefused()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: negative
+            layout: LAYOUT
+            steps:
+              - at: -2s
+                do:
+                  - smoke: { device: b1-lobby-smoke, level: 800 }
+            """);
+
+        AssertAt(error, 4, "-2s", "at: '-2s' is negative; scenario times count from the start of the scenario and durations forward from their step");
+    }
+
+    [TestMethod]
+    public void Load_DeadlineBeforeItsStep_IsRefused()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: too-early
+            layout: LAYOUT
+            steps:
+              - at: 5s
+                expect:
+                  - output: { devices: b1-lobby-entrance, is: released, by: 3s }
+            """);
+
+        AssertAt(error, 6, "3s", "output: the deadline 3s is before its step at 5s; by: is scenario time, within: counts from the step");
+    }
+
+    [TestMethod]
+    public void Load_ExpectationWithoutDeadline_SaysHowToGiveOne()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-deadline
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                expect:
+                  - command: { cmd: release, to: b1-lobby-entrance }
+            """);
+
+        AssertAt(error, 6, "command", "command: say when: within: 2s (from this step) or by: 12s (scenario time)");
+    }
+
+    [TestMethod]
+    public void Load_RestoreWithoutCut_IsAnImpossibleTimeline()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: restore-first
+            layout: LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - restore-network: { device: b1-f1-exit }
+              - at: 2s
+                do:
+                  - cut-network: { device: b1-f1-exit }
+            """);
+
+        AssertAt(error, 6, "restore-network", "restore-network at 1s: the network of b1-f1-exit is not cut at this point; cut-network it first");
+    }
+
+    [TestMethod]
+    public void Load_UpstreamStimulusWithoutUpstream_SaysHowToDeclareOne()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-upstream
+            layout: LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - block-upstream: {}
+            """);
+
+        AssertAt(error, 6, "block-upstream", "block-upstream: the scenario has no upstream backend; declare one at the top, e.g. upstream: { webhook: backend }");
+    }
+
+    [TestMethod]
+    public void Load_AlertOfUnknownRule_ListsTheRules()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: bad-rule
+            layout: LAYOUT
+            rules: RULES
+            steps:
+              - at: 1s
+                expect:
+                  - alert: { rule: door-ofline, within: 2s }
+            """);
+
+        Assert.AreEqual(7, error.Line);
+        StringAssert.Contains(error.Reason, "alert: unknown rule 'door-ofline'; rules of the scenario's rules file: door-fire-input, door-offline,");
+    }
+
+    [TestMethod]
+    public void Load_LayoutNotFound_PointsAtTheLayoutLine()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-layout
+            layout: ../nowhere/layout.yaml
+            steps:
+              - at: 0s
+                do:
+                  - smoke: { device: b1-lobby-smoke, level: 800 }
+            """);
+
+        Assert.AreEqual(2, error.Line);
+        StringAssert.StartsWith(error.Reason, "layout file '../nowhere/layout.yaml' not found");
+    }
+
+    [TestMethod]
+    public void Load_ValidScenario_KeepsStepsAndDeadlines()
+    {
+        string path = ScenarioFiles.Write(_folder, """
+            scenario: valid
+            layout: LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - smoke: { device: b1-lobby-smoke, level: 800 }
+                expect:
+                  - output: { devices: { building: b1, kind: door }, is: released, within: 4s }
+                  - output: { devices: { building: b2, kind: door }, is: energised, for: 10s }
+            """);
+
+        Scenario scenario = ScenarioLoader.CreateDefault().Load(path);
+
+        Assert.HasCount(1, scenario.Steps);
+        Assert.AreEqual(TimeSpan.FromSeconds(5), scenario.Steps[0].Expectations[0].Until);
+        Assert.AreEqual(TimeSpan.FromSeconds(11), scenario.Steps[0].Expectations[1].Until);
+        Assert.AreEqual("b1-lobby-entrance, b1-stair-door, b1-f1-exit: output released", scenario.Steps[0].Expectations[0].Check.Describe());
+    }
+
+    private ScenarioException LoadFails(string yaml)
+    {
+        string path = ScenarioFiles.Write(_folder, yaml);
+        try
+        {
+            ScenarioLoader.CreateDefault().Load(path);
+        }
+        catch (ScenarioException ex)
+        {
+            Assert.AreEqual(path, ex.File);
+            StringAssert.StartsWith(ex.Message, $"{path}:{ex.Line}:{ex.Column}: ");
+            return ex;
+        }
+        catch (ConfigFileException ex)
+        {
+            Assert.Fail($"expected a scenario error, got {ex.GetType().Name}: {ex.Message}");
+        }
+
+        Assert.Fail($"{Path.GetFileName(path)} loaded, but it should not have");
+        return null!;
+    }
+
+    // The error points at the line, and at the column where `token` starts on it.
+    private void AssertAt(ScenarioException error, long line, string token, string reason)
+    {
+        Assert.AreEqual(reason, error.Reason);
+        string text = File.ReadAllLines(error.File)[line - 1];
+        Assert.Contains(token, text, $"line {line} is '{text}'");
+        Assert.AreEqual((line, text.IndexOf(token, StringComparison.Ordinal) + 1L), (error.Line, error.Column), error.Message);
+    }
+}
