@@ -23,16 +23,8 @@ public sealed class HilCheckCommand : Command<HilCheckCommand.Settings>
     /// <summary>How settling waits; null for a real sleep. Tests pass a no-op.</summary>
     public Action<TimeSpan>? Wait { get; init; }
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : HilSettings
     {
-        [CommandOption("-p|--pins <FILE>")]
-        [Description("The pin map (YAML) with the loopback jumpers to check; schema in hardware-docs/hil.md.")]
-        public string? Pins { get; init; }
-
-        [CommandOption("-c|--chip <N>")]
-        [Description("GPIO chip number (/dev/gpiochipN); overrides 'chip:' in the pin map.")]
-        public int? Chip { get; init; }
-
         [CommandOption("--settle-ms <MS>")]
         [Description("Wait after each pattern before reading, 0-1000 ms.")]
         [DefaultValue(2)]

@@ -24,19 +24,11 @@ public sealed class HilProbeCommand : Command<HilProbeCommand.Settings>
     /// <summary>How the poll interval is waited; null for a real sleep. Tests pass one that plays the DUT.</summary>
     public Action<TimeSpan>? Wait { get; init; }
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : HilSettings
     {
-        [CommandOption("-p|--pins <FILE>")]
-        [Description("The pin map (YAML); schema in hardware-docs/hil.md.")]
-        public string? Pins { get; init; }
-
         [CommandOption("-d|--device <ID>")]
         [Description("Which device of the pin map; may be left out when the map has one.")]
         public string? Device { get; init; }
-
-        [CommandOption("-c|--chip <N>")]
-        [Description("GPIO chip number (/dev/gpiochipN); overrides 'chip:' in the pin map.")]
-        public int? Chip { get; init; }
 
         [CommandOption("-s|--set <PIN=STATE>")]
         [Description("Set a device input after the start levels: fire=inactive, doorClosed=active, ... Repeatable; applied in order.")]
