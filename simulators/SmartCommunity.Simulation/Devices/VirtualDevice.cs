@@ -278,27 +278,11 @@ public sealed class VirtualDevice : IAsyncDisposable
         IFirmwareDevice firmware;
         if (Definition.Kind == DeviceKinds.Door)
         {
-            var settings = new DoorSettings
-            {
-                Role = Definition.Role == DeviceKinds.RoleHoldOpen ? DoorRole.HoldOpen : DoorRole.EgressLock,
-                FireInputClearMs = Definition.Parameter("fireInputClearMs", 1000),
-                DoorContactDebounceMs = Definition.Parameter("doorContactDebounceMs", 50),
-                HeartbeatMs = Definition.Parameter("heartbeatMs", 30000),
-            };
-            firmware = new DoorController(identity, settings, DoorOutput!, FireInput!, DoorClosed!, clock, transport, boot);
+            firmware = new DoorController(identity, FirmwareSettings.Door(Definition), DoorOutput!, FireInput!, DoorClosed!, clock, transport, boot);
         }
         else
         {
-            var defaults = new SmokeDetectorSettings();
-            var settings = new SmokeDetectorSettings
-            {
-                AlarmThreshold = (int)Definition.Parameter("alarmThreshold", defaults.AlarmThreshold),
-                ConfirmationMs = Definition.Parameter("confirmationMs", defaults.ConfirmationMs),
-                RestoreMs = Definition.Parameter("restoreMs", defaults.RestoreMs),
-                HeartbeatMs = Definition.Parameter("heartbeatMs", defaults.HeartbeatMs),
-                TelemetryMs = Definition.Parameter("telemetryMs", defaults.TelemetryMs),
-            };
-            firmware = new SmokeDetector(identity, settings, SmokeHead!, clock, transport, boot);
+            firmware = new SmokeDetector(identity, FirmwareSettings.SmokeDetector(Definition), SmokeHead!, clock, transport, boot);
         }
 
         _transport = transport.Attach(new MqttDeviceTransport(_host, _port, firmware));

@@ -16,6 +16,7 @@ using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
+using SmartCommunity.Simulation.Devices;
 using SmartCommunity.Simulation.Hardware;
 
 /// <summary>
@@ -71,14 +72,7 @@ public sealed class FirmwareNode : IAsyncDisposable
             case DeviceKinds.Door:
             {
                 var output = new SimulatedOutput();
-                var settings = new DoorSettings
-                {
-                    Role = definition.Role == DeviceKinds.RoleHoldOpen ? DoorRole.HoldOpen : DoorRole.EgressLock,
-                    FireInputClearMs = definition.Parameter("fireInputClearMs", 1000),
-                    DoorContactDebounceMs = definition.Parameter("doorContactDebounceMs", 50),
-                    HeartbeatMs = definition.Parameter("heartbeatMs", 30000),
-                };
-                var door = new DoorController(identity, settings, output, new SimulatedInput(), new SimulatedInput(active: true), clock, transport, booted);
+                var door = new DoorController(identity, FirmwareSettings.Door(definition), output, new SimulatedInput(), new SimulatedInput(active: true), clock, transport, booted);
                 transport.Attach(door);
                 return new FirmwareNode(definition, door, transport, clock) { DoorOutput = output };
             }
@@ -86,16 +80,7 @@ public sealed class FirmwareNode : IAsyncDisposable
             case DeviceKinds.Smoke:
             {
                 var head = new SimulatedAnalogInput(CleanAirLevel);
-                var defaults = new SmokeDetectorSettings();
-                var settings = new SmokeDetectorSettings
-                {
-                    AlarmThreshold = (int)definition.Parameter("alarmThreshold", defaults.AlarmThreshold),
-                    ConfirmationMs = definition.Parameter("confirmationMs", defaults.ConfirmationMs),
-                    RestoreMs = definition.Parameter("restoreMs", defaults.RestoreMs),
-                    HeartbeatMs = definition.Parameter("heartbeatMs", defaults.HeartbeatMs),
-                    TelemetryMs = definition.Parameter("telemetryMs", defaults.TelemetryMs),
-                };
-                var smoke = new SmokeDetector(identity, settings, head, clock, transport, booted);
+                var smoke = new SmokeDetector(identity, FirmwareSettings.SmokeDetector(definition), head, clock, transport, booted);
                 transport.Attach(smoke);
                 return new FirmwareNode(definition, smoke, transport, clock) { SmokeHead = head };
             }
