@@ -121,7 +121,7 @@ public sealed class EdgeHost : IAsyncDisposable
             BuildingKey buildingKey = BuildingKey.LoadOrCreate(Path.Combine(options.DataDirectory, BuildingKey.FileName));
             DeviceRegistry registry = DeviceRegistry.Open(database, buildingKey, layout, log, time, loggerFactory.CreateLogger<DeviceRegistry>());
             var twins = new TwinRegistry(layout);
-            TwinKeeper twinKeeper = Opened(new TwinKeeper(database, twins, log, time, loggerFactory.CreateLogger<TwinKeeper>(), registry.RecordSeen));
+            TwinKeeper twinKeeper = Opened(new TwinKeeper(database, twins, log, time, loggerFactory.CreateLogger<TwinKeeper>(), DeviceRegistry.RecordSeen));
             twinKeeper.Start(options.TwinPassInterval);
             int mqttPort = options.MqttPort == 0 ? FreeTcpPort(options.MqttAddress) : options.MqttPort;
             int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;

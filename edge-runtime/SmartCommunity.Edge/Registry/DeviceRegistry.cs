@@ -189,12 +189,22 @@ public sealed partial class DeviceRegistry
     /// <summary>The device's command-signing key, unsealed; null when none was issued.</summary>
     public byte[]? SigningKey(string id) => ReadColumn(id, "signing_key") is byte[] sealedKey ? _key.Open(sealedKey, id) : null;
 
-    /// <summary>Records first/last seen and firmware from the twins (called with each twin flush).</summary>
+    /// <summary>Records first/last seen and firmware from the twins, in a transaction of its own.</summary>
     public void RecordSeen(IReadOnlyList<DeviceTwin> twins)
     {
         using SqliteConnection connection = OpenConnection();
         using SqliteTransaction transaction = connection.BeginTransaction();
-        using SqliteCommand seen = connection.CreateCommand();
+        RecordSeen(twins, transaction);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Records first/last seen and firmware inside the caller's transaction: the twin keeper writes the twins and
+    /// this in one transaction, so the pass takes SQLite's write lock (shared with the event log's commits) once.
+    /// </summary>
+    public static void RecordSeen(IReadOnlyList<DeviceTwin> twins, SqliteTransaction transaction)
+    {
+        using SqliteCommand seen = transaction.Connection!.CreateCommand();
         seen.Transaction = transaction;
         seen.CommandText = "UPDATE devices SET first_seen = COALESCE(first_seen, $seen), last_seen = $seen, firmware = COALESCE($fw, firmware) WHERE id = $id";
         foreach (DeviceTwin twin in twins)
@@ -211,8 +221,6 @@ public sealed partial class DeviceRegistry
             seen.Parameters.AddWithValue("$id", snapshot.Id);
             seen.ExecuteNonQuery();
         }
-
-        transaction.Commit();
     }
 
     private List<string> Validate(DeviceDefinition device)

@@ -25,14 +25,17 @@ public sealed partial class TwinKeeper : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _databasePath;
     private readonly SemaphoreSlim _pass = new(1, 1);
-    private readonly Action<IReadOnlyList<DeviceTwin>>? _flushed;
+    private readonly Action<IReadOnlyList<DeviceTwin>, SqliteTransaction>? _flushed;
 
     /// <summary>Told when a device is marked silent (the rules treat it as offline).</summary>
     public Func<DeviceTwin, Task>? WentSilent { get; set; }
     private ITimer? _timer;
 
-    /// <param name="flushed">Told which twins were just written (the device registry keeps first/last seen and firmware from them).</param>
-    public TwinKeeper(string databasePath, TwinRegistry twins, EventLog log, TimeProvider time, ILogger logger, Action<IReadOnlyList<DeviceTwin>>? flushed = null)
+    /// <param name="flushed">
+    /// Given the twins being written, inside the same transaction (the device registry keeps first/last seen and
+    /// firmware from them), so one pass takes the database's write lock once.
+    /// </param>
+    public TwinKeeper(string databasePath, TwinRegistry twins, EventLog log, TimeProvider time, ILogger logger, Action<IReadOnlyList<DeviceTwin>, SqliteTransaction>? flushed = null)
     {
         _flushed = flushed;
         _twins = twins;
@@ -166,8 +169,8 @@ public sealed partial class TwinKeeper : IAsyncDisposable
             upsert.ExecuteNonQuery();
         }
 
+        _flushed?.Invoke(changed, transaction);
         transaction.Commit();
-        _flushed?.Invoke(changed);
     }
 
     private void Restore()
