@@ -23,6 +23,10 @@ public sealed class Command
     /// <summary>A duration argument in ms ("ms"), e.g. how long an unlock lasts; 0 when absent.</summary>
     public long DurationMs;
 
+    /// <summary>The emergency call a call command refers to ("call"), as the call point numbered it.</summary>
+    public readonly byte[] CallId = new byte[MessageLimits.MaxIdLength];
+    public int CallIdLength;
+
     public readonly byte[] Mac = new byte[MessageLimits.MaxMacLength];
     public int MacLength;
 
@@ -35,6 +39,7 @@ public sealed class Command
         ExpiresAtUptimeMs = 0;
         DurationMs = 0;
         MacLength = 0;
+        CallIdLength = 0;
     }
 
     public bool HasSameId(byte[] id, int length)

@@ -56,6 +56,22 @@ public sealed class CommandDecoder
         {
             command.Kind = CommandKind.Unlock;
         }
+        else if (_reader.StringEquals("cmd", CommandNames.Close))
+        {
+            command.Kind = CommandKind.Close;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.CallReceived))
+        {
+            command.Kind = CommandKind.CallReceived;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.CallHandled))
+        {
+            command.Kind = CommandKind.CallHandled;
+        }
+        else if (_reader.StringEquals("cmd", CommandNames.Sound))
+        {
+            command.Kind = CommandKind.Sound;
+        }
         else
         {
             return CommandRejection.UnknownCommand;
@@ -85,6 +101,15 @@ public sealed class CommandDecoder
             }
 
             command.DurationMs = number;
+        }
+
+        // Call commands name the call they answer; without it the point could not tell which call is meant.
+        int callLength = _reader.CopyString("call", command.CallId);
+        command.CallIdLength = callLength < 0 ? 0 : callLength;
+        if (command.CallIdLength == 0
+            && (command.Kind == CommandKind.CallReceived || command.Kind == CommandKind.CallHandled || command.Kind == CommandKind.Sound))
+        {
+            return CommandRejection.BadArgument;
         }
 
         int macLength = _reader.CopyString("mac", command.Mac);

@@ -19,4 +19,16 @@ public enum CommandKind
 
     /// <summary>Release an egress lock for "ms" milliseconds (access), then lock again by itself.</summary>
     Unlock = 5,
+
+    /// <summary>Close a water valve (leak response). Never sent to a valve that feeds sprinklers, nor while a fire stands.</summary>
+    Close = 6,
+
+    /// <summary>Emergency call point: the edge has committed the call named in "call" (the point shows "call received").</summary>
+    CallReceived = 7,
+
+    /// <summary>Emergency call point: a person acknowledged the call named in "call"; the point shows "help is coming".</summary>
+    CallHandled = 8,
+
+    /// <summary>Emergency call point: nobody acknowledged the call named in "call" in time; sound the local sounder.</summary>
+    Sound = 9,
 }

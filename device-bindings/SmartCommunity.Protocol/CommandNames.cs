@@ -8,6 +8,10 @@ public static class CommandNames
     public const string SelfTest = "self-test";
     public const string Lock = "lock";
     public const string Unlock = "unlock";
+    public const string Close = "close";
+    public const string CallReceived = "call-received";
+    public const string CallHandled = "call-handled";
+    public const string Sound = "sound";
 
     public const string ResultDone = "done";
     public const string ResultRejected = "rejected";
@@ -21,6 +25,10 @@ public static class CommandNames
             case CommandKind.SelfTest: return SelfTest;
             case CommandKind.Lock: return Lock;
             case CommandKind.Unlock: return Unlock;
+            case CommandKind.Close: return Close;
+            case CommandKind.CallReceived: return CallReceived;
+            case CommandKind.CallHandled: return CallHandled;
+            case CommandKind.Sound: return Sound;
             default: return "unknown";
         }
     }
@@ -39,6 +47,7 @@ public static class CommandNames
             case CommandRejection.FireActive: return "fire-active";
             case CommandRejection.Oversized: return "oversized";
             case CommandRejection.BadArgument: return "bad-argument";
+            case CommandRejection.LeakActive: return "leak-active";
             default: return "unknown";
         }
     }

@@ -13,4 +13,7 @@ public enum CommandRejection
     FireActive,
     Oversized,
     BadArgument,
+
+    /// <summary>A valve asked to reopen while its leak probe still reads water.</summary>
+    LeakActive,
 }

@@ -14,6 +14,7 @@ public sealed class CommandDecoderTests
     [DataRow("release", CommandKind.Release)]
     [DataRow("reset", CommandKind.Reset)]
     [DataRow("self-test", CommandKind.SelfTest)]
+    [DataRow("close", CommandKind.Close)]
     public void Decode_KnownCommand_SetsKindAndId(string name, CommandKind expected)
     {
         CommandRejection rejection = Decode("{\"v\":1,\"id\":\"cmd-42\",\"cmd\":\"" + name + "\"}");
@@ -175,4 +176,35 @@ public sealed class CommandDecoderTests
     }
 
     private string Id() => Encoding.ASCII.GetString(_command.Id, 0, _command.IdLength);
+
+    [TestMethod]
+    [DataRow("call-received", CommandKind.CallReceived)]
+    [DataRow("call-handled", CommandKind.CallHandled)]
+    [DataRow("sound", CommandKind.Sound)]
+    public void Decode_CallCommand_KeepsTheCallId(string name, CommandKind expected)
+    {
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"c9\",\"cmd\":\"" + name + "\",\"call\":\"3-17\"}"));
+
+        Assert.AreEqual(expected, _command.Kind);
+        Assert.AreEqual("3-17", Encoding.UTF8.GetString(_command.CallId, 0, _command.CallIdLength));
+    }
+
+    [TestMethod]
+    [DataRow("{\"v\":1,\"id\":\"c9\",\"cmd\":\"call-handled\"}")]
+    [DataRow("{\"v\":1,\"id\":\"c9\",\"cmd\":\"sound\",\"call\":\"\"}")]
+    [DataRow("{\"v\":1,\"id\":\"c9\",\"cmd\":\"call-received\",\"call\":17}")]
+    public void Decode_CallCommandWithoutCallId_RejectsBadArgument(string json)
+    {
+        Assert.AreEqual(CommandRejection.BadArgument, Decode(json));
+        Assert.AreEqual("c9", Id());
+    }
+
+    [TestMethod]
+    public void Decode_NextCommandAfterACall_ForgetsTheCallId()
+    {
+        Decode("{\"v\":1,\"id\":\"c9\",\"cmd\":\"sound\",\"call\":\"3-17\"}");
+
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"c10\",\"cmd\":\"close\"}"));
+        Assert.AreEqual(0, _command.CallIdLength);
+    }
 }

@@ -26,6 +26,10 @@ public sealed class CommandNamesTests
         Assert.AreEqual(CommandNames.Release, CommandNames.NameOf(CommandKind.Release));
         Assert.AreEqual(CommandNames.Reset, CommandNames.NameOf(CommandKind.Reset));
         Assert.AreEqual(CommandNames.SelfTest, CommandNames.NameOf(CommandKind.SelfTest));
+        Assert.AreEqual(CommandNames.Close, CommandNames.NameOf(CommandKind.Close));
+        Assert.AreEqual(CommandNames.CallReceived, CommandNames.NameOf(CommandKind.CallReceived));
+        Assert.AreEqual(CommandNames.CallHandled, CommandNames.NameOf(CommandKind.CallHandled));
+        Assert.AreEqual(CommandNames.Sound, CommandNames.NameOf(CommandKind.Sound));
         Assert.AreEqual("unknown", CommandNames.NameOf(CommandKind.Unknown));
     }
 }

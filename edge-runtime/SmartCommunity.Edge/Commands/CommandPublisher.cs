@@ -316,6 +316,11 @@ public sealed partial class CommandPublisher : IAsyncDisposable
                 writer.WriteNumber("ms", request.DurationMs);
             }
 
+            if (request.CallId is not null)
+            {
+                writer.WriteString("call", request.CallId);
+            }
+
             writer.WriteString("mac", "");
             writer.WriteString("reason", reason);
             writer.WriteEndObject();

@@ -14,13 +14,15 @@ public enum CommandOrigin
 /// <summary>A command someone wants sent, before the safety gate has looked at it.</summary>
 /// <param name="Operator">The authenticated operator's name, for <see cref="CommandOrigin.Operator"/>; the rule's name for rules.</param>
 /// <param name="DurationMs">The command's duration argument ("ms"), e.g. how long an unlock lasts; 0 = none.</param>
+/// <param name="CallId">The emergency call a call command refers to ("call"), as the call point numbered it.</param>
 public sealed record CommandRequest(
     DeviceDefinition Device,
     CommandKind Kind,
     string Reason,
     CommandOrigin Origin,
     string? Operator = null,
-    long DurationMs = 0);
+    long DurationMs = 0,
+    string? CallId = null);
 
 /// <summary>The answer to a <see cref="CommandRequest"/>: the command id when it was sent, or why it was refused.</summary>
 public sealed record CommandTicket(string? Id, string? RefusedBecause)

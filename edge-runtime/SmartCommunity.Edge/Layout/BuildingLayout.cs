@@ -53,7 +53,42 @@ public sealed class BuildingLayout
     }
 }
 
-public sealed record BuildingDefinition(string Id, string Name, IReadOnlyList<FloorDefinition> Floors);
+public sealed record BuildingDefinition(string Id, string Name, IReadOnlyList<FloorDefinition> Floors)
+{
+    /// <summary>How the edge confirms a fire in this building (layout key <c>fire</c>; hardware-docs/safety.md).</summary>
+    public FirePolicy Fire { get; init; } = FirePolicy.Default;
+}
+
+/// <summary>What confirms a fire in a building. A fire manual call point alone always confirms, whatever the mode.</summary>
+public enum FireConfirmationMode
+{
+    /// <summary>Any one detector's confirmed alarm.</summary>
+    AnyDetector,
+
+    /// <summary>Two detectors of the same zone in alarm within <see cref="FirePolicy.Window"/>.</summary>
+    TwoDetectors,
+
+    /// <summary>One detector in alarm plus a fire manual call point within <see cref="FirePolicy.Window"/>.</summary>
+    DetectorAndCallPoint,
+}
+
+/// <param name="Confirmation">What confirms a fire.</param>
+/// <param name="Window">How long a first alarm waits for its second, for the two-signal modes.</param>
+/// <param name="TestReleasesDoors">Whether a detector in test mode may latch the building (default: no).</param>
+public sealed record FirePolicy(FireConfirmationMode Confirmation, System.TimeSpan Window, bool TestReleasesDoors)
+{
+    /// <summary>A detector's confirmation time plus the edge's window may not exceed this (the life-safety bound).</summary>
+    public static readonly System.TimeSpan MaxTimeToConfirm = System.TimeSpan.FromSeconds(60);
+
+    public static readonly FirePolicy Default = new(FireConfirmationMode.AnyDetector, System.TimeSpan.FromSeconds(30), false);
+
+    public static string NameOf(FireConfirmationMode mode) => mode switch
+    {
+        FireConfirmationMode.TwoDetectors => "two-detectors",
+        FireConfirmationMode.DetectorAndCallPoint => "detector-and-call-point",
+        _ => "any-detector",
+    };
+}
 
 public sealed record FloorDefinition(string Id, IReadOnlyList<ZoneDefinition> Zones);
 
@@ -71,6 +106,12 @@ public sealed record DeviceDefinition(
     IReadOnlyDictionary<string, int> Pins,
     IReadOnlyDictionary<string, long> Parameters)
 {
+    /// <summary>The dwelling unit a device serves (e.g. the flat of an emergency call point), for the people who respond.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>A valve on a pipe that feeds sprinklers: no rule or operator command may ever close it (hardware-docs/leak-valve.md).</summary>
+    public bool FeedsSprinklers { get; init; }
+
     /// <summary>Doors whose output the fire rule releases.</summary>
     public bool IsFireReleasedDoor => Kind == DeviceKinds.Door && (Role == DeviceKinds.RoleEgressLock || Role == DeviceKinds.RoleHoldOpen);
 
@@ -86,9 +127,25 @@ public static class DeviceKinds
     public const string RoleHoldOpen = "hold-open";
     public const string RoleDetector = "detector";
 
+    /// <summary>A fire manual call point (break-glass): confirms a fire by itself.</summary>
+    public const string ManualCallPoint = "manual-call-point";
+    public const string RoleBreakGlass = "break-glass";
+
+    /// <summary>An emergency call point for an elderly resident: calls for help, never part of fire confirmation.</summary>
+    public const string EmergencyCallPoint = "emergency-call-point";
+    public const string RoleResident = "resident";
+
+    /// <summary>A leak probe with its motorised valve, or a valve alone (closed by the edge's rules).</summary>
+    public const string Leak = "leak";
+    public const string RoleSensorValve = "sensor-valve";
+    public const string RoleValve = "valve";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesByKind = new Dictionary<string, string[]>
     {
         [Door] = [RoleEgressLock, RoleHoldOpen],
         [Smoke] = [RoleDetector],
+        [ManualCallPoint] = [RoleBreakGlass],
+        [EmergencyCallPoint] = [RoleResident],
+        [Leak] = [RoleSensorValve, RoleValve],
     };
 }

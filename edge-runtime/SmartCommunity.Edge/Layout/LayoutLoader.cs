@@ -17,6 +17,10 @@ public static class LayoutLoader
 {
     public const int SchemaVersion = 1;
 
+    /// <summary>The smoke detector's parameter for its confirmation time, and the firmware's default for it.</summary>
+    public const string SmokeConfirmationParameter = "confirmationMs";
+    public const long DefaultSmokeConfirmationMs = 3000;
+
     public static BuildingLayout Load(string path) =>
         Parse(YamlConfigReader.ReadText(path, "layout", "--layout", Error), path);
 
@@ -48,14 +52,19 @@ public static class LayoutLoader
             foreach (var node in Sequence(Required(root, "buildings"), "buildings"))
             {
                 var building = Mapping(node, "building");
-                Keys(building, "id", "name", "floors");
+                Keys(building, "id", "name", "floors", "fire");
                 string id = Id(Required(building, "id"), "building id");
                 if (!buildingIds.Add(id))
                 {
                     throw Error(building["id"], $"building '{id}' is declared twice; building ids must be unique within the site");
                 }
 
-                buildings.Add(new BuildingDefinition(id, Optional(building, "name") ?? id, ReadFloors(site, id, Required(building, "floors"))));
+                var floors = ReadFloors(site, id, Required(building, "floors"));
+                FirePolicy fire = building.Children.TryGetValue(new YamlScalarNode("fire"), out YamlNode? fireNode)
+                    ? ReadFirePolicy(Mapping(fireNode, "fire"))
+                    : FirePolicy.Default;
+                CheckTimeToConfirm(id, fire, floors, fireNode ?? building);
+                buildings.Add(new BuildingDefinition(id, Optional(building, "name") ?? id, floors) { Fire = fire });
             }
 
             if (buildings.Count == 0)
@@ -64,6 +73,58 @@ public static class LayoutLoader
             }
 
             return new BuildingLayout(site, siteName, buildings);
+        }
+
+        private FirePolicy ReadFirePolicy(YamlMappingNode node)
+        {
+            Keys(node, "confirm", "windowS", "testReleasesDoors");
+            FireConfirmationMode mode = FirePolicy.Default.Confirmation;
+            if (node.Children.TryGetValue(new YamlScalarNode("confirm"), out YamlNode? confirmNode))
+            {
+                string confirm = Scalar(confirmNode, "confirm");
+                mode = confirm switch
+                {
+                    "any-detector" => FireConfirmationMode.AnyDetector,
+                    "two-detectors" => FireConfirmationMode.TwoDetectors,
+                    "detector-and-call-point" => FireConfirmationMode.DetectorAndCallPoint,
+                    _ => throw Error(confirmNode, $"unknown fire confirmation '{confirm}'; use any-detector, two-detectors or detector-and-call-point"),
+                };
+            }
+
+            TimeSpan window = FirePolicy.Default.Window;
+            if (node.Children.TryGetValue(new YamlScalarNode("windowS"), out YamlNode? windowNode))
+            {
+                long seconds = Integer(windowNode, "windowS");
+                if (seconds < 1 || seconds > FirePolicy.MaxTimeToConfirm.TotalSeconds)
+                {
+                    throw Error(windowNode, $"windowS {seconds} is out of range; give 1-{FirePolicy.MaxTimeToConfirm.TotalSeconds:0} seconds");
+                }
+
+                window = TimeSpan.FromSeconds(seconds);
+            }
+
+            bool testReleases = node.Children.TryGetValue(new YamlScalarNode("testReleasesDoors"), out YamlNode? testNode)
+                && Boolean(testNode, "testReleasesDoors");
+            return new FirePolicy(mode, window, testReleases);
+        }
+
+        // A detector's own confirmation time plus the edge's window is the longest a real fire can wait for its release.
+        private void CheckTimeToConfirm(string building, FirePolicy fire, List<FloorDefinition> floors, YamlNode at)
+        {
+            if (fire.Confirmation == FireConfirmationMode.AnyDetector)
+            {
+                return;
+            }
+
+            foreach (DeviceDefinition detector in floors.SelectMany(f => f.Zones).SelectMany(z => z.Devices).Where(d => d.Kind == DeviceKinds.Smoke))
+            {
+                TimeSpan total = TimeSpan.FromMilliseconds(detector.Parameter(SmokeConfirmationParameter, DefaultSmokeConfirmationMs)) + fire.Window;
+                if (total > FirePolicy.MaxTimeToConfirm)
+                {
+                    throw Error(at, $"in building '{building}', detector '{detector.Id}' confirms in {detector.Parameter(SmokeConfirmationParameter, DefaultSmokeConfirmationMs)} ms and the fire window is {fire.Window.TotalSeconds:0} s: "
+                        + $"together {total.TotalSeconds:0.#} s, over the {FirePolicy.MaxTimeToConfirm.TotalSeconds:0} s limit; shorten windowS or the detector's confirmationMs");
+                }
+            }
         }
 
         private List<FloorDefinition> ReadFloors(string site, string building, YamlNode floorsNode)
@@ -95,7 +156,7 @@ public static class LayoutLoader
         private DeviceDefinition ReadDevice(YamlNode node, string site, string building, string floor, string zone)
         {
             var device = Mapping(node, "device");
-            Keys(device, "id", "kind", "role", "pins", "params");
+            Keys(device, "id", "kind", "role", "pins", "params", "unit", "feedsSprinklers");
             string id = Id(Required(device, "id"), "device id");
             if (!_deviceIds.Add(id))
             {
@@ -138,7 +199,33 @@ public static class LayoutLoader
                 }
             }
 
-            return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters);
+            string? unit = null;
+            if (device.Children.TryGetValue(new YamlScalarNode("unit"), out YamlNode? unitNode))
+            {
+                unit = Scalar(unitNode, "unit");
+                if (unit.Length is 0 or > 64)
+                {
+                    throw Error(unitNode, "unit must be 1-64 characters naming the dwelling, e.g. 'flat 12'");
+                }
+            }
+
+            bool feedsSprinklers = false;
+            if (device.Children.TryGetValue(new YamlScalarNode("feedsSprinklers"), out YamlNode? sprinklerNode))
+            {
+                feedsSprinklers = Boolean(sprinklerNode, "feedsSprinklers");
+                if (kind != DeviceKinds.Leak)
+                {
+                    throw Error(sprinklerNode, $"feedsSprinklers applies to valves (kind {DeviceKinds.Leak}) only, not to a {kind}");
+                }
+            }
+
+            if (kind == DeviceKinds.Smoke && parameters.TryGetValue(SmokeConfirmationParameter, out long confirmationMs)
+                && (confirmationMs < 0 || confirmationMs > FirePolicy.MaxTimeToConfirm.TotalMilliseconds))
+            {
+                throw Error(device, $"confirmationMs {confirmationMs} is out of range; a detector confirms within 0-{FirePolicy.MaxTimeToConfirm.TotalMilliseconds:0} ms");
+            }
+
+            return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters) { Unit = unit, FeedsSprinklers = feedsSprinklers };
         }
 
         protected override ConfigFileException Error(long line, long column, string reason) => new LayoutException(File, line, column, reason);

@@ -253,6 +253,11 @@ public sealed partial class DeviceRegistry
             problems.Add($"a {device.Kind} cannot have role '{device.Role}'; use one of: {string.Join(", ", roles)}");
         }
 
+        if (device.FeedsSprinklers && device.Kind != DeviceKinds.Leak)
+        {
+            problems.Add($"feedsSprinklers applies to valves (kind {DeviceKinds.Leak}) only, not to a {device.Kind}");
+        }
+
         problems.AddRange(device.Pins.Where(p => p.Value is < 0 or > 255).Select(p => $"pin {p.Key} = {p.Value} is out of range; GPIO numbers are 0-255"));
         return problems;
     }
@@ -307,7 +312,7 @@ public sealed partial class DeviceRegistry
         upsert.Parameters.AddWithValue("$floor", device.Floor);
         upsert.Parameters.AddWithValue("$zone", device.Zone);
         upsert.Parameters.AddWithValue("$role", device.Role);
-        upsert.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new StoredConfig(device.Pins.ToDictionary(), device.Parameters.ToDictionary())));
+        upsert.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new StoredConfig(device.Pins.ToDictionary(), device.Parameters.ToDictionary(), device.Unit, device.FeedsSprinklers)));
         upsert.Parameters.AddWithValue("$origin", origin);
         upsert.Parameters.AddWithValue("$hash", (object?)layoutHash ?? DBNull.Value);
         upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
@@ -326,9 +331,9 @@ public sealed partial class DeviceRegistry
         var devices = new List<RegisteredDevice>();
         while (row.Read())
         {
-            StoredConfig config = JsonSerializer.Deserialize<StoredConfig>(row.GetString(7)) ?? new StoredConfig([], []);
+            StoredConfig config = JsonSerializer.Deserialize<StoredConfig>(row.GetString(7)) ?? new StoredConfig([], [], null, false);
             var definition = new DeviceDefinition(row.GetString(0), row.GetString(1), row.GetString(6), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                config.Pins, config.Parameters);
+                config.Pins, config.Parameters) { Unit = config.Unit, FeedsSprinklers = config.FeedsSprinklers };
             devices.Add(new RegisteredDevice(definition, row.GetString(8), row.GetInt64(9) != 0, row.GetBoolean(10), row.IsDBNull(11) ? null : row.GetString(11),
                 ParseTime(row, 12), ParseTime(row, 13)));
         }
@@ -367,7 +372,8 @@ public sealed partial class DeviceRegistry
     {
         string canonical = string.Join("\n", device.Id, device.Kind, device.Role, device.Site, device.Building, device.Floor, device.Zone,
             string.Join(",", device.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)),
-            string.Join(",", device.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)));
+            string.Join(",", device.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)),
+            "unit=" + device.Unit, "sprinklers=" + device.FeedsSprinklers);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -393,7 +399,8 @@ public sealed partial class DeviceRegistry
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} is no longer in the layout file; retired")]
     private static partial void LogRetiredFromLayout(ILogger logger, string device);
 
-    private sealed record StoredConfig(Dictionary<string, int> Pins, Dictionary<string, long> Parameters);
+    // Unit and FeedsSprinklers arrived after the first rows were written: absent in those, they read as null and false.
+    private sealed record StoredConfig(Dictionary<string, int> Pins, Dictionary<string, long> Parameters, string? Unit, bool FeedsSprinklers);
 }
 
 /// <summary>A device as the registry holds it.</summary>

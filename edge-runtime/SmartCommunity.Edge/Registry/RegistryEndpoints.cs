@@ -42,7 +42,7 @@ public static class RegistryEndpoints
 
             string role = body.Role ?? (DeviceKinds.RolesByKind.TryGetValue(body.Kind, out string[]? roles) ? roles[0] : "");
             var device = new DeviceDefinition(id, body.Kind, role, layout.Site, body.Building, body.Floor, body.Zone,
-                body.Pins ?? new Dictionary<string, int>(), body.Params ?? new Dictionary<string, long>());
+                body.Pins ?? new Dictionary<string, int>(), body.Params ?? new Dictionary<string, long>()) { Unit = body.Unit, FeedsSprinklers = body.FeedsSprinklers };
             IReadOnlyList<string> problems = await registry.SaveAsync(device, OperatorAuthentication.OperatorName(context));
             return problems.Count == 0
                 ? Results.Json(View(registry.Find(id)!))
@@ -76,6 +76,8 @@ public static class RegistryEndpoints
         zone = device.Definition.Zone,
         pins = device.Definition.Pins,
         @params = device.Definition.Parameters,
+        unit = device.Definition.Unit,
+        feedsSprinklers = device.Definition.FeedsSprinklers,
         origin = device.Origin,
         retired = device.Retired,
         hasCredentials = device.HasCredentials,
@@ -84,5 +86,6 @@ public static class RegistryEndpoints
         lastSeen = device.LastSeen,
     };
 
-    private sealed record DeviceBody(string? Kind, string? Role, string? Building, string? Floor, string? Zone, Dictionary<string, int>? Pins, Dictionary<string, long>? Params);
+    private sealed record DeviceBody(string? Kind, string? Role, string? Building, string? Floor, string? Zone, Dictionary<string, int>? Pins, Dictionary<string, long>? Params,
+        string? Unit = null, bool FeedsSprinklers = false);
 }
