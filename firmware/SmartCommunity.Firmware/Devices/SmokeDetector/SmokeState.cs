@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.SmokeDetector;
 
+/// <summary>What the smoke logic concludes from the head (hardware-docs/smoke-detector.md). Test mode and hush are
+/// separate flags on top of it; faults that leave the head measuring are reported beside it.</summary>
 public enum SmokeState
 {
     Normal = 0,

@@ -127,8 +127,9 @@ public sealed partial class SmokeDetectorTests
     }
 
     [TestMethod]
-    public void Step_FaultDuringAlarm_AlarmStandsAndRestoreNeedsCleanReadings()
+    public void Step_CircuitFaultDuringAlarm_ReportedWhileAlarmStandsAndRestoreNeedsCleanReadings()
     {
+        // Changed in issue 5: a wiring fault during an alarm used to go unreported; now it is reported, the alarm stands.
         SmokeRig rig = RigInAlarm();
         rig.Head.Value = SmokeRig.CleanAir;
         rig.Run(rig.Settings.RestoreMs / 2);
@@ -136,9 +137,15 @@ public sealed partial class SmokeDetectorTests
         rig.Head.Value = 3;
         rig.Run(rig.Settings.FaultConfirmMs * 3);
         Assert.AreEqual(SmokeState.Alarm, rig.Detector.State);
-        Assert.DoesNotContain("fault", rig.Events());
+        JsonElement fault = rig.Event("fault");
+        Assert.AreEqual("open-circuit", fault.GetProperty("cause").GetString());
+        Assert.AreEqual("alarm", fault.GetProperty("state").GetString());
+        Assert.AreEqual("alarm", rig.LastState().GetProperty("state").GetString());
+        Assert.AreEqual("open-circuit", rig.LastState().GetProperty("faults")[0].GetString());
+        Assert.IsTrue(rig.Sounder.Energised);
 
         AssertRestoresExactlyAfterRestoreTimeOfCleanAir(rig);
+        Assert.AreEqual(1, rig.Events().FindAll(e => e == "fault-cleared").Count);
     }
 
     [TestMethod]

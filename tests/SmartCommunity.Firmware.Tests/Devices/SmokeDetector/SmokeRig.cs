@@ -7,19 +7,30 @@ using SmartCommunity.Firmware.Messaging;
 using SmartCommunity.Firmware.Tests.TestSupport;
 using SmartCommunity.Simulation.Hardware;
 
-/// <summary>A smoke detector wired to a simulated head, driven in virtual time.</summary>
+/// <summary>
+/// A smoke detector wired to a simulated head, sounder, hush and test buttons and low-battery input, driven in
+/// virtual time. With <c>fitted: false</c> it uses the head-only constructor.
+/// </summary>
 internal sealed class SmokeRig
 {
     public const long Boot = 3;
     public const int CleanAir = 300;
     public const int Smoke = 700;
 
-    public SmokeRig(SmokeDetectorSettings? settings = null, bool keepMessages = true)
+    /// <summary>Smoke that a hush may silence (below the default dense-smoke level).</summary>
+    public const int LightSmoke = 650;
+
+    public SmokeRig(SmokeDetectorSettings? settings = null, bool keepMessages = true, bool fitted = true, bool batteryLowAtBoot = false, bool buttonsHeldAtBoot = false)
     {
         Settings = settings ?? new SmokeDetectorSettings();
         Transport.KeepMessages = keepMessages;
         Identity = new DeviceIdentity("site-1", "b1", SmokeDetector.Kind, "smoke-1", "2.0.0");
-        Detector = new SmokeDetector(Identity, Settings, Head, Clock, Transport, Boot);
+        Battery.Active = batteryLowAtBoot;
+        HushButton.Active = buttonsHeldAtBoot;
+        TestButton.Active = buttonsHeldAtBoot;
+        Detector = fitted
+            ? new SmokeDetector(Identity, Settings, Head, Sounder, HushButton, TestButton, Battery, Clock, Transport, Boot)
+            : new SmokeDetector(Identity, Settings, Head, Clock, Transport, Boot);
     }
 
     public SmokeDetectorSettings Settings { get; }
@@ -27,6 +38,15 @@ internal sealed class SmokeRig
     public ManualClock Clock { get; } = new ManualClock();
 
     public SimulatedAnalogInput Head { get; } = new SimulatedAnalogInput(CleanAir);
+
+    public SimulatedOutput Sounder { get; } = new SimulatedOutput();
+
+    public SimulatedInput HushButton { get; } = new SimulatedInput();
+
+    public SimulatedInput TestButton { get; } = new SimulatedInput();
+
+    /// <summary>Active = battery low.</summary>
+    public SimulatedInput Battery { get; } = new SimulatedInput();
 
     public RecordingTransport Transport { get; } = new RecordingTransport();
 
@@ -49,6 +69,42 @@ internal sealed class SmokeRig
         }
     }
 
+    /// <summary>Presses a button and releases it, each level held for the debounce time (200 ms in all).</summary>
+    public void Press(SimulatedInput button)
+    {
+        button.Active = true;
+        Step(Settings.ButtonDebounceMs);
+        Step(Settings.ButtonDebounceMs);
+        button.Active = false;
+        Step(Settings.ButtonDebounceMs);
+        Step(Settings.ButtonDebounceMs);
+    }
+
+    /// <summary>Steps every <paramref name="stepMs"/> for <paramref name="durationMs"/>; returns how long the sounder was on.</summary>
+    public long SounderOnTime(long durationMs, long stepMs, out int starts)
+    {
+        long on = 0;
+        starts = 0;
+        bool was = Sounder.Energised;
+        for (long elapsed = 0; elapsed < durationMs; elapsed += stepMs)
+        {
+            if (Sounder.Energised)
+            {
+                on += stepMs;
+            }
+
+            Step(stepMs);
+            if (Sounder.Energised && !was)
+            {
+                starts++;
+            }
+
+            was = Sounder.Energised;
+        }
+
+        return on;
+    }
+
     public void Command(string id, string name)
     {
         byte[] payload = Published.Bytes("{\"v\":1,\"id\":\"" + id + "\",\"cmd\":\"" + name + "\"}");
@@ -58,6 +114,16 @@ internal sealed class SmokeRig
     public List<string> Events() => Published.EventNames(Transport, Identity.EventTopic);
 
     public List<JsonElement> EventPayloads() => Published.On(Transport, Identity.EventTopic);
+
+    public JsonElement Event(string name) => EventPayloads().Find(e => e.GetProperty("event").GetString() == name);
+
+    public List<JsonElement> States() => Published.On(Transport, Identity.StateTopic);
+
+    public JsonElement LastState()
+    {
+        List<JsonElement> states = States();
+        return states[states.Count - 1];
+    }
 
     public List<JsonElement> Telemetry() => Published.On(Transport, Identity.TelemetryTopic);
 
