@@ -12,7 +12,8 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 
 /// <summary>
-/// <c>sc-edge operator add|list|revoke</c>: who may use the HTTP API. Run on the edge box as the service user
+/// <c>sc-edge operator add|list|revoke</c>: who may use the HTTP API, and with which role (<c>--role admin</c> may
+/// force a fire reset past an offline detector; hardware-docs/safety.md). Run on the edge box as the service user
 /// (<c>sudo -u sc-edge sc-edge operator add alice --data /var/lib/sc-edge</c>) while the edge runs or not; the
 /// edge writes each change to its event log (<see cref="OperatorStore.AuditPendingAsync"/>).
 /// </summary>
@@ -26,11 +27,22 @@ public static class OperatorCommands
         public string Data { get; init; } = "data";
     }
 
-    public sealed class NameSettings : DataSettings
+    public class NameSettings : DataSettings
     {
         [CommandArgument(0, "<NAME>")]
         [Description("The operator's name, as the audit trail shows it: letters, digits, '.', '_', '-', '@'.")]
         public string Name { get; init; } = "";
+    }
+
+    public sealed class AddSettings : NameSettings
+    {
+        [CommandOption("-r|--role <ROLE>")]
+        [Description("operator (default) or admin. An admin may also force a fire reset past a detector that is offline.")]
+        [DefaultValue(OperatorRoles.Operator)]
+        public string Role { get; init; } = OperatorRoles.Operator;
+
+        public override ValidationResult Validate() =>
+            OperatorRoles.WhyInvalid(Role) is { } why ? ValidationResult.Error(why) : ValidationResult.Success();
     }
 
     /// <summary>Who ran the command, for the audit trail: the person behind sudo if there is one.</summary>
@@ -58,14 +70,14 @@ public static class OperatorCommands
     }
 }
 
-/// <summary><c>sc-edge operator add NAME</c>: issues a token and prints it, once.</summary>
-public sealed class OperatorAddCommand : AsyncCommand<OperatorCommands.NameSettings>
+/// <summary><c>sc-edge operator add NAME [--role admin]</c>: issues a token and prints it, once.</summary>
+public sealed class OperatorAddCommand : AsyncCommand<OperatorCommands.AddSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, OperatorCommands.NameSettings settings, CancellationToken cancellationToken) =>
+    public override Task<int> ExecuteAsync(CommandContext context, OperatorCommands.AddSettings settings, CancellationToken cancellationToken) =>
         OperatorCommands.WithStoreAsync(settings.Data, async store =>
         {
-            string token = await store.IssueAsync(settings.Name, OperatorCommands.InvokedBy());
-            AnsiConsole.MarkupLineInterpolated($"[green]ok[/] operator {settings.Name} added. Their token, shown only this once (the edge keeps only its hash):");
+            string token = await store.IssueAsync(settings.Name, OperatorCommands.InvokedBy(), settings.Role);
+            AnsiConsole.MarkupLineInterpolated($"[green]ok[/] operator {settings.Name} added with role {settings.Role}. Their token, shown only this once (the edge keeps only its hash):");
             Console.WriteLine(token);
             AnsiConsole.MarkupLineInterpolated($"Use it as 'Authorization: Bearer TOKEN'. Lost it? sc-edge operator revoke {settings.Name}, then add again.");
             return 0;
@@ -79,11 +91,12 @@ public sealed class OperatorListCommand : AsyncCommand<OperatorCommands.DataSett
         OperatorCommands.WithStoreAsync(settings.Data, async store =>
         {
             IReadOnlyList<OperatorInfo> operators = await store.ListAsync();
-            var table = new Table().AddColumns("operator", "state", "added", "added by", "revoked", "revoked by");
+            var table = new Table().AddColumns("operator", "role", "state", "added", "added by", "revoked", "revoked by");
             foreach (OperatorInfo op in operators)
             {
                 table.AddRow(
                     Markup.Escape(op.Name),
+                    op.Role == OperatorRoles.Admin ? "[yellow]admin[/]" : Markup.Escape(op.Role),
                     op.Revoked ? "[grey]revoked[/]" : "[green]live[/]",
                     op.CreatedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
                     Markup.Escape(op.CreatedBy),

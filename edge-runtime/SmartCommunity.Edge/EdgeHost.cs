@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using SmartCommunity.Edge.Alerts;
 using SmartCommunity.Edge.Broker;
+using SmartCommunity.Edge.Calls;
 using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Ingest;
@@ -81,6 +82,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Alerts raised by rules, acknowledged and cleared by operators; kept in the edge database.</summary>
     public required AlertBook Alerts { get; init; }
 
+    /// <summary>Emergency and welfare calls, acknowledged end to end and escalated (hardware-docs/emergency-calls.md).</summary>
+    public required CallDesk Calls { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -127,28 +131,31 @@ public sealed class EdgeHost : IAsyncDisposable
             int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;
             EmbeddedBroker broker = Opened(new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>()));
             CommandPublisher commands = Opened(new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands));
-            var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>());
-            commands.AddSafetyGate(fireRule);
             AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
+            var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>()) { Alerts = alerts, Twins = twins };
+            commands.AddSafetyGate(fireRule);
             RuleEngine rules = Opened(new RuleEngine(database, () => layout.Devices, layout.Site, commands, alerts, log, twins, time, loggerFactory.CreateLogger<RuleEngine>(), options.RuleEngine));
             twinKeeper.WentSilent = twin => rules.OnPresenceChangedAsync(twin.Definition, online: false);
-            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules };
+            CallDesk calls = Opened(new CallDesk(layout, commands, alerts, log, database, options.Relays?.Calls ?? new CallDispatchOptions(), relays?.Names ?? [], time, loggerFactory.CreateLogger<CallDesk>()));
+            calls.Listen(options.Relays?.CallAcks);
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls };
             OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
             await operators.AuditPendingAsync().ConfigureAwait(false);
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
-                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry,
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
-                TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts,
+                TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
             };
             opened.Clear();
             try
             {
                 await broker.StartAsync(pipeline).ConfigureAwait(false);
                 await fireRule.StartAsync().ConfigureAwait(false);
+                await calls.StartAsync().ConfigureAwait(false);
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -180,6 +187,7 @@ public sealed class EdgeHost : IAsyncDisposable
         await Api.DisposeAsync().ConfigureAwait(false);
         await Commands.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
+        await Calls.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();
         await TwinKeeper.DisposeAsync().ConfigureAwait(false);

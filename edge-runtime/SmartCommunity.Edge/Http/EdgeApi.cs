@@ -44,6 +44,12 @@ public sealed class EdgeApi : IAsyncDisposable
 
         _app.UseExceptionHandler();
         _app.UseStatusCodePages();
+        if (services.Calls is { } calls)
+        {
+            // A backend's webhook callback acknowledges a call with that call's token, not an operator's.
+            _app.Use(next => context => CallEndpoints.CallbackAsync(context, next, calls, Counters));
+        }
+
         _app.Use(next => context => authentication.InvokeAsync(context, next));
 
         _app.MapHealthEndpoints(services, Health, metrics, started);
@@ -54,6 +60,11 @@ public sealed class EdgeApi : IAsyncDisposable
         if (services.Rules is not null)
         {
             _app.MapRuleEndpoints(services.Rules);
+        }
+
+        if (services.Calls is not null)
+        {
+            _app.MapCallEndpoints(services, services.Calls);
         }
 
         if (services.Registry is not null)

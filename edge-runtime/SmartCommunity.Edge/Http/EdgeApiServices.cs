@@ -36,4 +36,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Alerts raised by rules: listed by GET /alarms beside the fire alarms, acknowledged and cleared there.</summary>
     public AlertBook? Alerts { get; init; }
+
+    /// <summary>Emergency and welfare calls: GET /calls, acknowledgements (<see cref="CallEndpoints"/>). Null only where a test leaves it out.</summary>
+    public Calls.CallDesk? Calls { get; init; }
 }

@@ -55,8 +55,8 @@ public sealed class OperatorAuthentication(OperatorStore operators, ApiCounters 
             return;
         }
 
-        string? name = await operators.AuthenticateAsync(header[(AuthenticationType.Length + 1)..].Trim()).ConfigureAwait(false);
-        if (name is null)
+        OperatorIdentity? identity = await operators.IdentifyAsync(header[(AuthenticationType.Length + 1)..].Trim()).ConfigureAwait(false);
+        if (identity is null)
         {
             counters.CountUnauthorized("unknown-token");
             await Refuse(context, "unknown or revoked token",
@@ -64,7 +64,7 @@ public sealed class OperatorAuthentication(OperatorStore operators, ApiCounters 
             return;
         }
 
-        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], AuthenticationType));
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity.Name), new Claim(ClaimTypes.Role, identity.Role)], AuthenticationType));
         await next(context).ConfigureAwait(false);
     }
 

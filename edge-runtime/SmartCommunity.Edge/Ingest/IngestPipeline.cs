@@ -29,6 +29,9 @@ public sealed partial class IngestPipeline(
     /// <summary>The rules of the rules file (hardware-docs/rules.md); they run beside the fire rule, never instead of it.</summary>
     public Rules.RuleEngine? Rules { get; init; }
 
+    /// <summary>Emergency and welfare calls (hardware-docs/emergency-calls.md); the call point hears call-received only once its call is stored.</summary>
+    public Calls.CallDesk? Calls { get; init; }
+
     /// <summary>The outcome the broker acts on: accept (PUBACK after commit) or refuse (not forwarded).</summary>
     public async Task<IngestResult> AcceptAsync(string clientId, string topic, ReadOnlySequence<byte> payload)
     {
@@ -68,6 +71,7 @@ public sealed partial class IngestPipeline(
 
         Task rule = fireRule.OnMessageAsync(message, device);
         Task rules = Rules?.OnMessageAsync(message, device) ?? Task.CompletedTask;
+        Task calls = Calls?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task logged = log.AppendAsync(new EventRecord(time.GetUtcNow(), device.Site, device.Building, device.Id, message.Channel,
             message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload,
             message.Channel is Channel.Event or Channel.Ack ? EventLane.Priority : EventLane.Bulk));
@@ -83,7 +87,7 @@ public sealed partial class IngestPipeline(
             throw;
         }
 
-        await Task.WhenAll(rule, rules).ConfigureAwait(false);
+        await Task.WhenAll(rule, rules, calls).ConfigureAwait(false);
         counters.CountAccepted();
         return IngestResult.Accepted;
     }

@@ -21,6 +21,9 @@ public static class LayoutLoader
     public const string SmokeConfirmationParameter = "confirmationMs";
     public const long DefaultSmokeConfirmationMs = 3000;
 
+    /// <summary>The leak valve's exercise interval parameter; forced to 0 (never) for a valve that feeds sprinklers.</summary>
+    public const string ExerciseIntervalParameter = "exerciseIntervalMs";
+
     public static BuildingLayout Load(string path) =>
         Parse(YamlConfigReader.ReadText(path, "layout", "--layout", Error), path);
 
@@ -191,11 +194,14 @@ public static class LayoutLoader
             }
 
             var parameters = new Dictionary<string, long>(StringComparer.Ordinal);
+            var parameterNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
             if (device.Children.TryGetValue(new YamlScalarNode("params"), out YamlNode? paramsNode))
             {
                 foreach (var (key, value) in Mapping(paramsNode, "params").Children)
                 {
-                    parameters[Scalar(key, "parameter name")] = Integer(value, "parameter");
+                    string name = Scalar(key, "parameter name");
+                    parameters[name] = Integer(value, "parameter");
+                    parameterNodes[name] = value;
                 }
             }
 
@@ -217,15 +223,37 @@ public static class LayoutLoader
                 {
                     throw Error(sprinklerNode, $"feedsSprinklers applies to valves (kind {DeviceKinds.Leak}) only, not to a {kind}");
                 }
+
+                if (feedsSprinklers)
+                {
+                    CheckSprinklerValve(sprinklerNode, role, parameters);
+                }
             }
 
             if (kind == DeviceKinds.Smoke && parameters.TryGetValue(SmokeConfirmationParameter, out long confirmationMs)
                 && (confirmationMs < 0 || confirmationMs > FirePolicy.MaxTimeToConfirm.TotalMilliseconds))
             {
-                throw Error(device, $"confirmationMs {confirmationMs} is out of range; a detector confirms within 0-{FirePolicy.MaxTimeToConfirm.TotalMilliseconds:0} ms");
+                throw Error(parameterNodes[SmokeConfirmationParameter], $"confirmationMs {confirmationMs} is out of range; a detector confirms within 0-{FirePolicy.MaxTimeToConfirm.TotalMilliseconds:0} ms");
             }
 
             return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters) { Unit = unit, FeedsSprinklers = feedsSprinklers };
+        }
+
+        // A valve on a sprinkler feed must stay open whatever happens: a probe of its own would close it with no edge
+        // involved, and the weekly exercise would throttle the feed for seconds (hardware-docs/leak-valve.md).
+        private void CheckSprinklerValve(YamlNode at, string role, Dictionary<string, long> parameters)
+        {
+            if (role != DeviceKinds.RoleValve)
+            {
+                throw Error(at, $"a valve that feeds sprinklers must have role '{DeviceKinds.RoleValve}' (no leak probe of its own): a probe would close it locally");
+            }
+
+            if (parameters.TryGetValue(ExerciseIntervalParameter, out long interval) && interval != 0)
+            {
+                throw Error(at, $"a valve that feeds sprinklers is never exercised; remove {ExerciseIntervalParameter} or set it to 0");
+            }
+
+            parameters[ExerciseIntervalParameter] = 0;
         }
 
         protected override ConfigFileException Error(long line, long column, string reason) => new LayoutException(File, line, column, reason);

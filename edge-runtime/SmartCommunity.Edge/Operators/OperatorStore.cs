@@ -12,8 +12,9 @@ using Microsoft.Data.Sqlite;
 using SmartCommunity.Edge.Storage;
 
 /// <summary>
-/// The people allowed to use the HTTP API, each with one bearer token, and the fire alarms they acknowledged; kept
-/// in the edge database (<c>operators</c> and <c>alarm_acks</c> tables) beside the event log.
+/// The people allowed to use the HTTP API, each with one bearer token and a role (<see cref="OperatorRoles"/>), and
+/// the fire alarms they acknowledged; kept in the edge database (<c>operators</c> and <c>alarm_acks</c> tables)
+/// beside the event log.
 /// <para>
 /// Only the SHA-256 of a token is stored. A token is 256 random bits, so a fast unsalted hash is enough: a slow,
 /// salted password hash guards guessable secrets, and nobody can enumerate 2^256 candidates. Lookup is by that
@@ -85,7 +86,8 @@ public sealed class OperatorStore : IAsyncDisposable
                   created_by TEXT NOT NULL,
                   revoked_at TEXT,
                   revoked_by TEXT,
-                  audited INTEGER NOT NULL DEFAULT 0);
+                  audited INTEGER NOT NULL DEFAULT 0,
+                  role TEXT NOT NULL DEFAULT 'operator');
                 CREATE UNIQUE INDEX IF NOT EXISTS operators_active_name ON operators(name) WHERE revoked_at IS NULL;
                 CREATE TABLE IF NOT EXISTS alarm_acks (
                   alarm TEXT NOT NULL,
@@ -94,6 +96,7 @@ public sealed class OperatorStore : IAsyncDisposable
                   at TEXT NOT NULL,
                   PRIMARY KEY (alarm, since));
                 """);
+            AddRoleColumn(connection);
         }
         catch
         {
@@ -133,14 +136,20 @@ public sealed class OperatorStore : IAsyncDisposable
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>
-    /// Issues a new token for <paramref name="name"/> and returns it; this is the only time it exists in clear.
-    /// Throws <see cref="OperatorException"/> for a bad name or one that already has a live token.
+    /// Issues a new token for <paramref name="name"/> with <paramref name="role"/> and returns it; this is the only
+    /// time it exists in clear. Throws <see cref="OperatorException"/> for a bad name or role, or a name that already
+    /// has a live token.
     /// </summary>
-    public async Task<string> IssueAsync(string name, string by = "edge")
+    public async Task<string> IssueAsync(string name, string by = "edge", string role = OperatorRoles.Operator)
     {
         if (WhyInvalidName(name) is { } why)
         {
             throw new OperatorException(why);
+        }
+
+        if (OperatorRoles.WhyInvalid(role) is { } badRole)
+        {
+            throw new OperatorException(badRole);
         }
 
         string token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -148,8 +157,9 @@ public sealed class OperatorStore : IAsyncDisposable
         try
         {
             using var insert = _connection.CreateCommand();
-            insert.CommandText = "INSERT INTO operators (name, token_sha256, created_at, created_by) VALUES ($name, $hash, $at, $by)";
+            insert.CommandText = "INSERT INTO operators (name, token_sha256, created_at, created_by, role) VALUES ($name, $hash, $at, $by, $role)";
             insert.Parameters.AddWithValue("$name", name);
+            insert.Parameters.AddWithValue("$role", role);
             insert.Parameters.AddWithValue("$hash", HashToken(token));
             insert.Parameters.AddWithValue("$at", Now());
             insert.Parameters.AddWithValue("$by", by);
@@ -199,13 +209,13 @@ public sealed class OperatorStore : IAsyncDisposable
         try
         {
             using var select = _connection.CreateCommand();
-            select.CommandText = "SELECT name, created_at, created_by, revoked_at, revoked_by FROM operators ORDER BY id";
+            select.CommandText = "SELECT name, created_at, created_by, revoked_at, revoked_by, role FROM operators ORDER BY id";
             using var reader = select.ExecuteReader();
             var operators = new List<OperatorInfo>();
             while (reader.Read())
             {
                 operators.Add(new OperatorInfo(reader.GetString(0), Parse(reader.GetString(1)), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : Parse(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                    reader.IsDBNull(3) ? null : Parse(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
             }
 
             return operators;
@@ -217,22 +227,31 @@ public sealed class OperatorStore : IAsyncDisposable
     }
 
     /// <summary>The name of the live operator holding <paramref name="token"/>, or null for an unknown or revoked token.</summary>
-    public async Task<string?> AuthenticateAsync(string token)
+    public async Task<string?> AuthenticateAsync(string token) => (await IdentifyAsync(token).ConfigureAwait(false))?.Name;
+
+    /// <summary>The live operator holding <paramref name="token"/> with their role, or null for an unknown or revoked token.</summary>
+    public async Task<OperatorIdentity?> IdentifyAsync(string token)
     {
         if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal))
         {
             return null;
         }
 
-        string? name;
+        OperatorIdentity? identity = null;
         bool changedElsewhere;
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             using var select = _connection.CreateCommand();
-            select.CommandText = "SELECT name FROM operators WHERE token_sha256 = $hash AND revoked_at IS NULL";
+            select.CommandText = "SELECT name, role FROM operators WHERE token_sha256 = $hash AND revoked_at IS NULL";
             select.Parameters.AddWithValue("$hash", HashToken(token));
-            name = select.ExecuteScalar() as string;
+            using (var reader = select.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    identity = new OperatorIdentity(reader.GetString(0), reader.GetString(1));
+                }
+            }
 
             // data_version moves when another connection commits (the command line, or the event log's writer);
             // only then can there be something new to audit.
@@ -249,7 +268,7 @@ public sealed class OperatorStore : IAsyncDisposable
             await AuditPendingAsync().ConfigureAwait(false);
         }
 
-        return name;
+        return identity;
     }
 
     /// <summary>
@@ -277,18 +296,18 @@ public sealed class OperatorStore : IAsyncDisposable
 
     private async Task<int> AuditPendingCoreAsync(EventLog log)
     {
-        var pending = new List<(long Id, string Name, string CreatedAt, string CreatedBy, string? RevokedAt, string? RevokedBy, int Audited)>();
+        var pending = new List<(long Id, string Name, string CreatedAt, string CreatedBy, string? RevokedAt, string? RevokedBy, int Audited, string Role)>();
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             using var select = _connection.CreateCommand();
-            select.CommandText = $"SELECT id, name, created_at, created_by, revoked_at, revoked_by, audited FROM operators " +
+            select.CommandText = $"SELECT id, name, created_at, created_by, revoked_at, revoked_by, audited, role FROM operators " +
                 $"WHERE audited = {AuditedNothing} OR (revoked_at IS NOT NULL AND audited < {AuditedAll}) ORDER BY id";
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
                 pending.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6)));
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6), reader.GetString(7)));
             }
         }
         finally
@@ -301,7 +320,7 @@ public sealed class OperatorStore : IAsyncDisposable
             if (row.Audited == AuditedNothing)
             {
                 await log.AppendAsync(OperatorAudit.Record(Parse(row.CreatedAt), _site, "", "edge", "operator-added", row.CreatedBy,
-                    new { @operator = row.Name })).ConfigureAwait(false);
+                    new { @operator = row.Name, role = row.Role })).ConfigureAwait(false);
             }
 
             if (row.RevokedAt is not null)
@@ -411,6 +430,26 @@ public sealed class OperatorStore : IAsyncDisposable
         }
     }
 
+    // Databases made before roles existed have no role column: add it, and every existing operator becomes an
+    // "operator" (the column's default). The edge and the command line may both open an old database at once, so the
+    // check and the change run in one write transaction.
+    private static void AddRoleColumn(SqliteConnection connection)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        using var columns = connection.CreateCommand();
+        columns.Transaction = transaction;
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('operators') WHERE name = 'role'";
+        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = $"ALTER TABLE operators ADD COLUMN role TEXT NOT NULL DEFAULT '{OperatorRoles.Operator}'";
+            alter.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
@@ -434,8 +473,8 @@ public sealed class OperatorStore : IAsyncDisposable
     }
 }
 
-/// <summary>One issued token: whose, when and by whom, and whether it was revoked. The token itself is never kept.</summary>
-public sealed record OperatorInfo(string Name, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy)
+/// <summary>One issued token: whose, with which role, when and by whom, and whether it was revoked. The token itself is never kept.</summary>
+public sealed record OperatorInfo(string Name, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedBy, string Role = OperatorRoles.Operator)
 {
     public bool Revoked => RevokedAt is not null;
 }

@@ -257,6 +257,14 @@ public sealed partial class DeviceRegistry
         {
             problems.Add($"feedsSprinklers applies to valves (kind {DeviceKinds.Leak}) only, not to a {device.Kind}");
         }
+        else if (device.FeedsSprinklers && device.Role != DeviceKinds.RoleValve)
+        {
+            problems.Add($"a valve that feeds sprinklers must have role '{DeviceKinds.RoleValve}' (no leak probe of its own): a probe would close it locally");
+        }
+        else if (device.FeedsSprinklers && device.Parameter(LayoutLoader.ExerciseIntervalParameter, 0) != 0)
+        {
+            problems.Add($"a valve that feeds sprinklers is never exercised; set {LayoutLoader.ExerciseIntervalParameter} to 0 or leave it out");
+        }
 
         problems.AddRange(device.Pins.Where(p => p.Value is < 0 or > 255).Select(p => $"pin {p.Key} = {p.Value} is out of range; GPIO numbers are 0-255"));
         return problems;

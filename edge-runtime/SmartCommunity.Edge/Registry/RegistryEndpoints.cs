@@ -42,7 +42,7 @@ public static class RegistryEndpoints
 
             string role = body.Role ?? (DeviceKinds.RolesByKind.TryGetValue(body.Kind, out string[]? roles) ? roles[0] : "");
             var device = new DeviceDefinition(id, body.Kind, role, layout.Site, body.Building, body.Floor, body.Zone,
-                body.Pins ?? new Dictionary<string, int>(), body.Params ?? new Dictionary<string, long>()) { Unit = body.Unit, FeedsSprinklers = body.FeedsSprinklers };
+                body.Pins ?? new Dictionary<string, int>(), SprinklerSafe(body)) { Unit = body.Unit, FeedsSprinklers = body.FeedsSprinklers };
             IReadOnlyList<string> problems = await registry.SaveAsync(device, OperatorAuthentication.OperatorName(context));
             return problems.Count == 0
                 ? Results.Json(View(registry.Find(id)!))
@@ -64,6 +64,18 @@ public static class RegistryEndpoints
                 : Problems.UnknownDevice(id));
 
         return app;
+    }
+
+    // As the layout loader does: a valve that feeds sprinklers is never exercised, unless the body says otherwise (then refused).
+    private static Dictionary<string, long> SprinklerSafe(DeviceBody body)
+    {
+        var parameters = body.Params ?? new Dictionary<string, long>();
+        if (body.FeedsSprinklers)
+        {
+            parameters.TryAdd(LayoutLoader.ExerciseIntervalParameter, 0);
+        }
+
+        return parameters;
     }
 
     private static object View(RegisteredDevice device) => new

@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge.Relays;
 
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,6 +16,8 @@ using MQTTnet.Protocol;
 /// {prefix}/{edge}/{site}/{building}/{source}/{channel} with the JSON envelope as payload, and counts as delivered on
 /// its PUBACK. Publishes are pipelined (up to <see cref="MqttRelayOptions.InFlight"/> awaiting a PUBACK) and issued in
 /// batch order on one connection; MQTTnet sends them in that order. A lost connection is re-opened at the next attempt.
+/// A relay of the emergency-call chain also subscribes to {prefix}/{edge}/acks for the backend's call
+/// acknowledgements (hardware-docs/emergency-calls.md).
 /// </summary>
 public sealed partial class MqttRelay : IRelay
 {
@@ -24,6 +27,7 @@ public sealed partial class MqttRelay : IRelay
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    private readonly string? _callAckTopic;
     private uint _maximumPacketSize;
 
     public MqttRelay(string name, string edgeId, MqttRelayOptions options, TimeSpan connectTimeout, ILogger logger)
@@ -50,6 +54,13 @@ public sealed partial class MqttRelay : IRelay
         }
 
         _clientOptions = builder.Build();
+        if (options.CallAcks is not null)
+        {
+            // A relay of the calls chain also listens for the backend's call acknowledgements (hardware-docs/emergency-calls.md).
+            _callAckTopic = $"{options.TopicPrefix}/{edgeId}/acks";
+            _client.ApplicationMessageReceivedAsync += OnCallAckAsync;
+        }
+
         _client.DisconnectedAsync += e =>
         {
             if (e.ClientWasConnected)
@@ -130,6 +141,10 @@ public sealed partial class MqttRelay : IRelay
 
             _maximumPacketSize = result.MaximumPacketSize ?? 0;
             LogConnected(_logger, Name, _options.Host, _options.Port);
+            if (_callAckTopic is not null)
+            {
+                await SubscribeCallAcksAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -171,6 +186,49 @@ public sealed partial class MqttRelay : IRelay
         }
     }
 
+    // Clean sessions: the subscription is made again on every connection. A refused subscription costs the
+    // acknowledgement path over MQTT only; delivery goes on (the webhook callback and operators still acknowledge).
+    private async Task SubscribeCallAcksAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            MqttClientSubscribeResult result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(_callAckTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), cancellationToken).ConfigureAwait(false);
+            foreach (MqttClientSubscribeResultItem item in result.Items)
+            {
+                if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+                {
+                    LogCallAckSubscriptionRefused(_logger, Name, _callAckTopic!, item.ResultCode.ToString());
+                }
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+        {
+            LogCallAckSubscriptionRefused(_logger, Name, _callAckTopic!, ex.Message);
+        }
+    }
+
+    // The client sends the PUBACK after this handler, and only when the desk took the acknowledgement (stored, or
+    // refused for good as unusable); otherwise the backend's broker keeps it for another try.
+    private async Task OnCallAckAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        if (e.ApplicationMessage.Topic != _callAckTopic)
+        {
+            return;
+        }
+
+        try
+        {
+            e.ProcessingFailed = !await _options.CallAcks!.DeliverAsync(Name, e.ApplicationMessage.Payload.ToArray()).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            e.ProcessingFailed = true;
+            LogCallAckFailed(_logger, Name, ex);
+        }
+    }
+
     /// <summary>MQTT 5 PUBACK reason codes (MQTT 5.0 §3.4.2.1); MQTT 3.1.1 has none, so its PUBACK is always a success.</summary>
     private DeliveryOutcome Outcome(MqttClientPublishResult result) => result.ReasonCode switch
     {
@@ -186,6 +244,12 @@ public sealed partial class MqttRelay : IRelay
     // Ids are validated topic levels already; this guards the edge's own records (e.g. a retention anchor has no
     // building) so that every topic has the same number of levels and no wildcard.
     private static string Level(string value) => value.Length == 0 ? "_" : value.Replace('/', '_').Replace('+', '_').Replace('#', '_');
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Relay {Relay} cannot listen for call acknowledgements on {Topic}: {Reason}")]
+    private static partial void LogCallAckSubscriptionRefused(ILogger logger, string relay, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Relay {Relay}: a call acknowledgement could not be handled; it is not acknowledged to the broker")]
+    private static partial void LogCallAckFailed(ILogger logger, string relay, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Relay {Relay} connected to {Host}:{Port}")]
     private static partial void LogConnected(ILogger logger, string relay, string host, int port);

@@ -24,16 +24,26 @@ public static class RelayConfigLoader
         Parse(YamlConfigReader.ReadText(path, "relays", "--relays", Error), path);
 
     public static RelayConfiguration Parse(string yaml, string file) =>
-        new Reader(file).ReadRoot(YamlConfigReader.ParseRoot(yaml, file, "a relays file is one YAML mapping with keys edge and relays", Error));
+        new Reader(file).ReadRoot(YamlConfigReader.ParseRoot(yaml, file, "a relays file is one YAML mapping with keys edge, relays and (optional) calls", Error));
 
     private static RelayConfigException Error(string file, long line, long column, string reason) => new(file, line, column, reason);
 
     private sealed class Reader(string file) : YamlConfigReader(file)
     {
+        private readonly Calls.CallAckInbox _callAcks = new();
+        private HashSet<string> _chain = [];
+
         public RelayConfiguration ReadRoot(YamlMappingNode root)
         {
-            Keys(root, ["edge", "relays"]);
+            Keys(root, ["edge", "relays", "calls"]);
             string edge = Id(Required(root, "edge"), "edge id");
+
+            // The calls section is read first: its chain decides which MQTT relays listen for acknowledgements.
+            YamlMappingNode? calls = root.Children.TryGetValue(new YamlScalarNode("calls"), out YamlNode? callsNode) && !IsEmpty(callsNode)
+                ? Mapping(callsNode, "calls")
+                : null;
+            List<(string Name, YamlNode Node)> chain = calls is null ? [] : ReadChain(calls);
+            _chain = chain.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
             var relays = new List<RelayDefinition>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             if (root.Children.TryGetValue(new YamlScalarNode("relays"), out YamlNode? list) && !IsEmpty(list))
@@ -50,7 +60,68 @@ public static class RelayConfigLoader
                 }
             }
 
-            return new RelayConfiguration { EdgeId = edge, Relays = relays };
+            foreach ((string name, YamlNode node) in chain)
+            {
+                if (!names.Contains(name))
+                {
+                    throw Error(node, $"the calls chain names relay '{name}', which is not declared under relays; declared: {(names.Count == 0 ? "none" : string.Join(", ", relays.Select(r => r.Name)))}");
+                }
+            }
+
+            return new RelayConfiguration { EdgeId = edge, Relays = relays, Calls = calls is null ? new() : ReadCalls(calls, chain), CallAcks = _callAcks };
+        }
+
+        // hardware-docs/emergency-calls.md, "Configuration".
+        private List<(string Name, YamlNode Node)> ReadChain(YamlMappingNode calls)
+        {
+            Keys(calls, ["chain", "ackTimeoutS", "operatorAfterS", "sounderAfterS", "callbackUrl"]);
+            var chain = new List<(string Name, YamlNode Node)>();
+            if (calls.Children.TryGetValue(new YamlScalarNode("chain"), out YamlNode? list) && !IsEmpty(list))
+            {
+                foreach (YamlNode node in Sequence(list, "calls chain"))
+                {
+                    string name = Id(node, "relay name");
+                    if (chain.Any(c => c.Name == name))
+                    {
+                        throw Error(node, $"the calls chain names relay '{name}' twice; each relay gets a call once");
+                    }
+
+                    chain.Add((name, node));
+                }
+            }
+
+            return chain;
+        }
+
+        private Calls.CallDispatchOptions ReadCalls(YamlMappingNode calls, List<(string Name, YamlNode Node)> chain)
+        {
+            long maxS = (long)Calls.CallDispatchOptions.MaxTime.TotalSeconds;
+            long ack = OptionalInteger(calls, "ackTimeoutS", 1, maxS) ?? (long)Calls.CallDispatchOptions.DefaultAckTimeout.TotalSeconds;
+            long operatorAfter = OptionalInteger(calls, "operatorAfterS", 0, maxS) ?? (long)Calls.CallDispatchOptions.DefaultOperatorAfter.TotalSeconds;
+            long sounderAfter = OptionalInteger(calls, "sounderAfterS", 0, maxS) ?? (long)Calls.CallDispatchOptions.DefaultSounderAfter.TotalSeconds;
+            if (sounderAfter < operatorAfter)
+            {
+                YamlNode at = calls.Children.TryGetValue(new YamlScalarNode("sounderAfterS"), out YamlNode? n) ? n : calls;
+                throw Error(at, $"sounderAfterS ({sounderAfter}) is before operatorAfterS ({operatorAfter}); the sounder is the last resort, after the operator alert");
+            }
+
+            Uri? callbackBase = null;
+            if (Optional(calls, "callbackUrl") is { } url)
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out callbackBase) || callbackBase.Scheme is not ("http" or "https") || callbackBase.Query.Length > 0)
+                {
+                    throw Error(calls["callbackUrl"], $"callbackUrl '{url}' must be an absolute http:// or https:// address without a query, e.g. https://riverside-edge.example.net");
+                }
+            }
+
+            return new Calls.CallDispatchOptions
+            {
+                Chain = chain.Select(c => c.Name).ToList(),
+                AckTimeout = TimeSpan.FromSeconds(ack),
+                OperatorAfter = TimeSpan.FromSeconds(operatorAfter),
+                SounderAfter = TimeSpan.FromSeconds(sounderAfter),
+                CallbackBase = callbackBase,
+            };
         }
 
         private RelayDefinition ReadRelay(YamlMappingNode relay, string edge)
@@ -129,6 +200,7 @@ public static class RelayConfigLoader
                 Password = Optional(relay, "password"),
                 RequireSubscriber = OptionalBoolean(relay, "requireSubscriber") ?? false,
                 InFlight = (int)(OptionalInteger(relay, "inFlight", 1, 1_000) ?? 16),
+                CallAcks = _chain.Contains(name) ? _callAcks : null,
             };
         }
 

@@ -10,6 +10,12 @@ public sealed class RelayConfiguration
     public required string EdgeId { get; init; }
 
     public IReadOnlyList<RelayDefinition> Relays { get; init; } = [];
+
+    /// <summary>Where emergency and welfare calls go and when they escalate (the file's optional <c>calls</c> section).</summary>
+    public Calls.CallDispatchOptions Calls { get; init; } = new();
+
+    /// <summary>Where the MQTT relays of the calls chain hand the backend's acknowledgement messages; the edge attaches its call desk.</summary>
+    public Calls.CallAckInbox CallAcks { get; init; } = new();
 }
 
 public enum RelayKind
@@ -79,6 +85,12 @@ public sealed class MqttRelayOptions
 
     /// <summary>QoS 1 publishes awaiting their PUBACK at once (keep it below the broker's receive maximum; Mosquitto's is 20).</summary>
     public int InFlight { get; init; } = 16;
+
+    /// <summary>
+    /// Set for a relay of the calls chain: it subscribes to {TopicPrefix}/{edge}/acks on its broker and hands the
+    /// backend's call acknowledgements here (hardware-docs/emergency-calls.md). Null: no subscription.
+    /// </summary>
+    public Calls.CallAckInbox? CallAcks { get; init; }
 }
 
 public sealed class WebhookRelayOptions

@@ -15,6 +15,7 @@ using SmartCommunity.Edge.Storage;
 /// batches to the relay, and moves the cursor only over what the backend accepted, dead-lettered or compacted rows
 /// (at least once). A failed attempt is retried by a Polly pipeline with exponential backoff and jitter; every
 /// retry reads the lanes again, so an alarm committed during an outage goes out first when the backend returns.
+/// A call record the edge addressed to another relay is passed over (hardware-docs/emergency-calls.md).
 /// </summary>
 internal sealed partial class RelayWorker : IAsyncDisposable
 {
@@ -232,7 +233,7 @@ internal sealed partial class RelayWorker : IAsyncDisposable
         var messages = new List<RelayMessage>(rows.Count);
         foreach (RelayRow row in rows)
         {
-            if (!IsCompacted(lane, row))
+            if (!IsCompacted(lane, row) && !IsAddressedElsewhere(row))
             {
                 messages.Add(new RelayMessage(row.Id, RelayMessage.KeyFor(_edgeId, row.Id, row.Source, row.Boot, row.Sequence), _edgeId, lane,
                     row.At, row.Site, row.Building, row.Source, row.Channel, row.Name, row.Sequence, row.Boot, row.Payload));
@@ -258,6 +259,17 @@ internal sealed partial class RelayWorker : IAsyncDisposable
                 {
                     newDone = row.Id;
                     dropped++;
+                }
+
+                continue;
+            }
+
+            if (IsAddressedElsewhere(row))
+            {
+                // Another relay's (an emergency call dispatched to it): done here, like a row that was never there.
+                if (contiguous)
+                {
+                    newDone = row.Id;
                 }
 
                 continue;
@@ -375,6 +387,32 @@ internal sealed partial class RelayWorker : IAsyncDisposable
     }
 
     private static bool IsCompacted(EventLane lane, RelayRow row) => lane == EventLane.Bulk && row.Payload.Length == 0;
+
+    /// <summary>
+    /// A call record the edge addressed to one relay (payload field "to"; hardware-docs/emergency-calls.md) that is
+    /// not this one. Only the edge's own call records can be addressed: no device publishes on that channel, and
+    /// those rows carry sequence 0; every other row goes to every relay.
+    /// </summary>
+    private bool IsAddressedElsewhere(RelayRow row)
+    {
+        if (row.Channel != Calls.CallRecords.Channel || row.Sequence != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(row.Payload);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty(Calls.CallRecords.AddressField, out System.Text.Json.JsonElement to)
+                && to.ValueKind == System.Text.Json.JsonValueKind.String
+                && to.GetString() != Name;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     private int Attempts(EventLane lane, RelayMessage message) => _suspects[(int)lane] is { } s && s.Id == message.Id ? s.Attempts : 0;
 

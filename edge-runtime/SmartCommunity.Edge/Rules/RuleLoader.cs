@@ -460,9 +460,9 @@ public static partial class RuleLoader
             {
                 foreach (string id in ids)
                 {
-                    if (!CommandSupport.Supports(_byId[id], command))
+                    if (CommandSupport.WhyNot(_byId[id], command) is { } why)
                     {
-                        throw Error(node, $"device '{id}' ({_byId[id].Kind}, {_byId[id].Role}) does not take '{cmd}' (protocol.md §4.1)");
+                        throw Error(node, why);
                     }
                 }
             }

@@ -97,6 +97,12 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
         }
 
         community[AlarmDetector].SmokeHead!.Value = VirtualDevice.CleanAirLevel;
+        if (!await Check($"{AlarmDetector} restores once the smoke is gone (the edge refuses a reset while it reports alarm)",
+            () => edge.FireRule.DevicesInAlarm(AlarmBuilding).Count == 0))
+        {
+            return false;
+        }
+
         HttpResponseMessage reset = await http.PostAsync($"/buildings/{AlarmBuilding}/fire/reset", null);
         Report(reset.IsSuccessStatusCode, $"operator 'demo' resets the fire alarm of {AlarmBuilding} through the HTTP API with its token ({(int)reset.StatusCode})");
         if (!reset.IsSuccessStatusCode

@@ -117,7 +117,7 @@ public sealed class EdgeApiTests
         JsonElement events = await http.GetFromJsonAsync<JsonElement>("/events?source=edge&limit=10");
 
         CollectionAssert.AreEqual(
-            new[] { "fire-reset", "fire-latched", "operator-added" },
+            new[] { "cleared", "fire-reset", "raised", "fire-latched", "operator-added" },
             events.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToArray());
     }
 }

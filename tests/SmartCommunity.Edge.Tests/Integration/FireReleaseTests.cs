@@ -179,6 +179,7 @@ public sealed class FireReleaseTests
             () => DemoLayout.AlarmBuildingDoors.All(d => EdgeRig.AcksFrom(edge, d, CommandNames.ResultDone).Count > 0),
             "every b1 door has acknowledged its release");
         community[DemoLayout.LobbySmoke].SmokeHead!.Value = VirtualDevice.CleanAirLevel;
+        await Eventually.WaitUntilAsync(() => edge.FireRule.DevicesInAlarm("b1").Count == 0, "the edge hears the detector restore (a reset is refused before)");
         using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
 
         using HttpResponseMessage reset = await http.PostAsync("/buildings/b1/fire/reset", null);

@@ -261,6 +261,165 @@ public sealed class LayoutLoaderTests
         Assert.StartsWith($"{File}:12:23: unknown device kind", error.Message);
     }
 
+    [TestMethod]
+    public void Parse_NoFireKey_BuildingConfirmsOnAnyDetectorWithTheDefaultWindow()
+    {
+        BuildingLayout layout = LayoutLoader.Parse(Head + Device("d1", "kind: smoke"), File);
+
+        Assert.AreEqual(FirePolicy.Default, layout.Buildings.Single().Fire);
+        Assert.AreEqual((FireConfirmationMode.AnyDetector, 30.0, false), (FirePolicy.Default.Confirmation, FirePolicy.Default.Window.TotalSeconds, FirePolicy.Default.TestReleasesDoors));
+    }
+
+    [TestMethod]
+    [DataRow("two-detectors", FireConfirmationMode.TwoDetectors)]
+    [DataRow("detector-and-call-point", FireConfirmationMode.DetectorAndCallPoint)]
+    [DataRow("any-detector", FireConfirmationMode.AnyDetector)]
+    public void Parse_FirePolicy_ReadsModeWindowAndTestFlag(string confirm, FireConfirmationMode mode)
+    {
+        BuildingLayout layout = LayoutLoader.Parse(FireHead($"{{ confirm: {confirm}, windowS: 20, testReleasesDoors: true }}") + Device("d1", "kind: smoke"), File);
+
+        Assert.AreEqual(new FirePolicy(mode, TimeSpan.FromSeconds(20), true), layout.Buildings.Single().Fire);
+    }
+
+    [TestMethod]
+    public void Parse_UnknownConfirmation_ListsTheModesAtTheValue()
+    {
+        LayoutException error = ParseFails(FireHead("{ confirm: three-detectors }") + Device("d1", "kind: smoke"));
+
+        AssertAt(error, 6, 22);
+        Assert.Contains("unknown fire confirmation 'three-detectors'", error.Reason);
+        Assert.Contains("any-detector, two-detectors or detector-and-call-point", error.Reason);
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(61)]
+    public void Parse_WindowOutsideOneToSixtySeconds_Refused(int seconds)
+    {
+        LayoutException error = ParseFails(FireHead($"{{ confirm: two-detectors, windowS: {seconds} }}") + Device("d1", "kind: smoke"));
+
+        AssertAt(error, 6, 46);
+        Assert.Contains($"windowS {seconds} is out of range; give 1-60 seconds", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_UnknownFireKey_ListsTheAllowedOnes()
+    {
+        LayoutException error = ParseFails(FireHead("{ confirm: two-detectors, window: 20 }") + Device("d1", "kind: smoke"));
+
+        Assert.Contains("unknown key 'window'", error.Reason);
+        Assert.Contains("windowS", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_DetectorConfirmationPlusWindowOverSixtySeconds_RefusedNamingTheDetector()
+    {
+        LayoutException error = ParseFails(FireHead("{ confirm: two-detectors, windowS: 58 }") + Device("d1", "kind: smoke", "params: { confirmationMs: 3000 }"));
+
+        AssertAt(error, 6, 11);
+        Assert.Contains("detector 'd1' confirms in 3000 ms and the fire window is 58 s: together 61 s, over the 60 s limit", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_LongWindowWithTheDefaultDetectorConfirmation_CountsTheFirmwareDefault()
+    {
+        LayoutException error = ParseFails(FireHead("{ confirm: detector-and-call-point, windowS: 58 }") + Device("d1", "kind: smoke"));
+
+        Assert.Contains($"confirms in {LayoutLoader.DefaultSmokeConfirmationMs} ms", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_LongWindowInAnyDetectorMode_AcceptedBecauseNoDetectorWaits()
+    {
+        BuildingLayout layout = LayoutLoader.Parse(FireHead("{ confirm: any-detector, windowS: 60 }") + Device("d1", "kind: smoke", "params: { confirmationMs: 60000 }"), File);
+
+        Assert.AreEqual(TimeSpan.FromSeconds(60), layout.Buildings.Single().Fire.Window);
+    }
+
+    [TestMethod]
+    public void Parse_DetectorConfirmationOverSixtySeconds_RefusedAtTheParameter()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: smoke", "params: { confirmationMs: 60001 }"));
+
+        AssertAt(error, 13, 43);
+        Assert.Contains("confirmationMs 60001 is out of range", error.Reason);
+    }
+
+    [TestMethod]
+    [DataRow("manual-call-point", null, DeviceKinds.RoleBreakGlass)]
+    [DataRow("emergency-call-point", null, DeviceKinds.RoleResident)]
+    [DataRow("leak", null, DeviceKinds.RoleSensorValve)]
+    [DataRow("leak", "valve", DeviceKinds.RoleValve)]
+    public void Parse_LifeSafetyKinds_TakeTheirRolesWithTheFirstAsDefault(string kind, string? role, string expected)
+    {
+        BuildingLayout layout = LayoutLoader.Parse(Head + Device("d1", role is null ? [$"kind: {kind}"] : [$"kind: {kind}", $"role: {role}"]), File);
+
+        Assert.AreEqual((kind, expected), (layout.Devices.Single().Kind, layout.Devices.Single().Role));
+    }
+
+    [TestMethod]
+    public void Parse_CallPointWithAValveRole_ListsItsRoles()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: manual-call-point", "role: valve"));
+
+        Assert.Contains("a manual-call-point cannot have role 'valve'; use one of: break-glass", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_UnitAndFeedsSprinklers_KeptOnTheDevice()
+    {
+        BuildingLayout layout = LayoutLoader.Parse(
+            Head + Device("call", "kind: emergency-call-point", "unit: flat 12") + Device("main", "kind: leak", "role: valve", "feedsSprinklers: true") + Device("riser", "kind: leak", "role: valve"),
+            File);
+
+        Assert.AreEqual("flat 12", layout.DevicesById["call"].Unit);
+        Assert.IsTrue(layout.DevicesById["main"].FeedsSprinklers);
+        Assert.IsFalse(layout.DevicesById["riser"].FeedsSprinklers, "a valve feeds sprinklers only when the layout says so");
+        Assert.IsNull(layout.DevicesById["riser"].Unit);
+    }
+
+    [TestMethod]
+    public void Parse_FeedsSprinklersOnADoor_RefusedAtTheKey()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: door", "feedsSprinklers: true"));
+
+        AssertAt(error, 13, 34);
+        Assert.Contains("feedsSprinklers applies to valves (kind leak) only, not to a door", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_FeedsSprinklersNotABoolean_Refused()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: leak", "feedsSprinklers: maybe"));
+
+        AssertAt(error, 13, 34);
+    }
+
+    [TestMethod]
+    public void Parse_UnitLongerThan64Characters_Refused()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: emergency-call-point", "unit: " + new string('x', 65)));
+
+        AssertAt(error, 13, 23);
+        Assert.Contains("unit must be 1-64 characters", error.Reason);
+    }
+
+    // Like Head, with a fire mapping on line 6 (its value starts at column 11).
+    private static string FireHead(string fire) => $"""
+        schema: 1
+        site:
+          id: s1
+        buildings:
+          - id: b1
+            fire: {fire}
+            floors:
+              - id: g
+                zones:
+                  - id: z
+                    devices:
+
+        """;
+
     private static string Device(string id, params string[] lines) =>
         $"              - id: {id}\n" + string.Concat(lines.Select(l => $"                {l}\n"));
 

@@ -47,7 +47,7 @@ public sealed class RulesOnTheEdgeTests
         MqttClientPublishResult first = await PublishAsync(smoke, 1);
 
         Assert.IsTrue(first.IsSuccess, first.ReasonString);
-        Alert alert = edge.Alerts.List().Single();
+        Alert alert = edge.Alerts.List().Single(a => a.Rule == "pre-alarm");
         Assert.AreEqual(("smoke at b1-lobby-smoke", AlertSeverity.Critical), (alert.Text, alert.Severity), "raised and stored before the PUBACK");
         Assert.IsTrue(edge.EventLog.ReadRecent(100, "edge").Any(e => e.Channel == RuleEngine.RecordChannel && e.Name == "relay"), "the relay record is committed before the PUBACK");
 
@@ -57,7 +57,7 @@ public sealed class RulesOnTheEdgeTests
 
         RuleEngineStatus status = edge.Rules.Status();
         Assert.AreEqual((1, 4L), (status.RuleCount, status.LastLoadError!.Line));
-        Assert.AreEqual(1, edge.Alerts.List().Single().Repeats, "the rule that ran before the bad edit still runs");
+        Assert.AreEqual(1, edge.Alerts.List().Single(a => a.Rule == "pre-alarm").Repeats, "the rule that ran before the bad edit still runs");
     }
 
     private static Task<MqttClientPublishResult> PublishAsync(IMqttClient client, int seq) =>

@@ -14,7 +14,7 @@ using SmartCommunity.Edge.Tests.TestSupport;
 using SmartCommunity.Protocol;
 
 [TestClass]
-public sealed class FireRuleTests
+public sealed partial class FireRuleTests
 {
     private const string B1Fire = "sc/v1/riverside/b1/fire";
     private const string B2Fire = "sc/v1/riverside/b2/fire";
@@ -137,9 +137,9 @@ public sealed class FireRuleTests
     {
         await using var edge = new EdgeParts();
 
-        FireResetResult reset = await edge.FireRule.ResetAsync("b1", "alice");
+        FireResetOutcome reset = await edge.FireRule.ResetAsync("b1", "alice");
 
-        Assert.AreEqual(FireResetResult.NotLatched, reset);
+        Assert.AreEqual(FireResetResult.NotLatched, reset.Result);
         Assert.IsEmpty(edge.Downlink.Published);
         Assert.IsEmpty(edge.Log.ReadFireLatches());
     }
@@ -150,11 +150,12 @@ public sealed class FireRuleTests
         await using var edge = new EdgeParts();
         DeviceDefinition smoke = edge.Device(DemoLayout.LobbySmoke);
         await edge.FireRule.OnMessageAsync(Messages.Event(smoke, 3, FireRule.SmokeAlarmEvent), smoke);
+        await edge.FireRule.OnMessageAsync(Messages.Event(smoke, 4, "alarm-cleared"), smoke);
         int before = edge.Downlink.Published.Count;
 
-        FireResetResult reset = await edge.FireRule.ResetAsync("b1", "alice");
+        FireResetOutcome reset = await edge.FireRule.ResetAsync("b1", "alice");
 
-        Assert.AreEqual(FireResetResult.Reset, reset);
+        Assert.AreEqual(FireResetResult.Reset, reset.Result);
         Assert.IsFalse(edge.FireRule.IsLatched("b1"));
         List<Downlinked> after = edge.Downlink.Published.Skip(before).ToList();
         Downlinked clear = after.Single(p => p.Topic == B1Fire);
@@ -261,11 +262,11 @@ public sealed class FireRuleTests
         await using var edge = new EdgeParts();
         DeviceDefinition door = edge.Device(DemoLayout.StairDoor);
         await edge.FireRule.OnMessageAsync(Messages.Event(door, 2, "fire-input-active"), door);
-        Assert.AreEqual(FireResetResult.FireInputActive, await edge.FireRule.ResetAsync("b1", "alice"));
+        Assert.AreEqual(FireResetResult.FireInputActive, (await edge.FireRule.ResetAsync("b1", "alice")).Result);
 
         await edge.FireRule.OnMessageAsync(Messages.Event(door, 3, "fire-input-clear"), door);
         Assert.IsTrue(edge.FireRule.AlarmStands("b1"), "the latch holds until the operator resets it");
-        Assert.AreEqual(FireResetResult.Reset, await edge.FireRule.ResetAsync("b1", "alice"));
+        Assert.AreEqual(FireResetResult.Reset, (await edge.FireRule.ResetAsync("b1", "alice")).Result);
 
         Assert.IsFalse(edge.FireRule.AlarmStands("b1"));
     }
@@ -280,9 +281,9 @@ public sealed class FireRuleTests
         string json = $$"""{"v":1,"dev":"{{door.Id}}","seq":4,"boot":1,"up":1000,"role":"hold-open","output":"released","fireInput":true}""";
         await edge.FireRule.OnMessageAsync(Messages.Decode(Messages.TopicOf(door, Channel.State), json), door);
 
-        FireResetResult result = await edge.FireRule.ResetAsync("b1", "alice");
+        FireResetOutcome result = await edge.FireRule.ResetAsync("b1", "alice");
 
-        Assert.AreEqual(FireResetResult.FireInputActive, result);
+        Assert.AreEqual(FireResetResult.FireInputActive, result.Result);
         Assert.IsTrue(edge.FireRule.IsLatched("b1"));
         CollectionAssert.AreEqual(new[] { door.Id }, edge.FireRule.DoorsReportingFireInput("b1").ToArray());
     }
