@@ -404,6 +404,30 @@ public sealed class LayoutLoaderTests
         Assert.Contains("unit must be 1-64 characters", error.Reason);
     }
 
+    [TestMethod]
+    public void Parse_SprinklerValveWithALeakProbe_RefusedBecauseItsProbeWouldCloseIt()
+    {
+        LayoutException error = ParseFails(Head + Device("d1", "kind: leak", "role: sensor-valve", "feedsSprinklers: true"));
+
+        Assert.Contains("must have role 'valve'", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_SprinklerValve_IsNeverExercised()
+    {
+        BuildingLayout layout = LayoutLoader.Parse(Head + Device("main", "kind: leak", "role: valve", "feedsSprinklers: true"), File);
+
+        Assert.AreEqual(0L, layout.DevicesById["main"].Parameter(LayoutLoader.ExerciseIntervalParameter, -1));
+    }
+
+    [TestMethod]
+    public void Parse_SprinklerValveWithAnExerciseInterval_Refused()
+    {
+        LayoutException error = ParseFails(Head + Device("main", "kind: leak", "role: valve", "params: { exerciseIntervalMs: 604800000 }", "feedsSprinklers: true"));
+
+        Assert.Contains("never exercised", error.Reason);
+    }
+
     // Like Head, with a fire mapping on line 6 (its value starts at column 11).
     private static string FireHead(string fire) => $"""
         schema: 1

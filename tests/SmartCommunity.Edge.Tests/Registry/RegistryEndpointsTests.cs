@@ -76,6 +76,43 @@ public sealed class RegistryEndpointsTests
     }
 
     [TestMethod]
+    public async Task PutDevice_SprinklerValve_KeptAcrossARestartAndNeverExercised()
+    {
+        using var data = new TempFolder();
+        await using (EdgeHost edge = await EdgeRig.StartEdgeAsync(data))
+        {
+            using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+            using HttpResponseMessage saved = await http.PutAsync("/registry/devices/b2-sprinkler-main",
+                Json("""{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby","unit":"plant room","feedsSprinklers":true}"""));
+            Assert.AreEqual(HttpStatusCode.OK, saved.StatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        await using EdgeHost restarted = await EdgeRig.StartEdgeAsync(data);
+        var valve = restarted.Layout.DevicesById["b2-sprinkler-main"];
+        Assert.IsTrue(valve.FeedsSprinklers, "the flag survives the registry's round trip through SQLite");
+        Assert.AreEqual("plant room", valve.Unit);
+        Assert.AreEqual(0L, valve.Parameter("exerciseIntervalMs", -1));
+    }
+
+    [TestMethod]
+    public async Task PutDevice_SprinklerValveWithAProbeOrAnExercise_Refused()
+    {
+        using var data = new TempFolder();
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+
+        using HttpResponseMessage probe = await http.PutAsync("/registry/devices/v1",
+            Json("""{"kind":"leak","role":"sensor-valve","building":"b2","floor":"ground","zone":"lobby","feedsSprinklers":true}"""));
+        using HttpResponseMessage exercised = await http.PutAsync("/registry/devices/v2",
+            Json("""{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby","feedsSprinklers":true,"params":{"exerciseIntervalMs":1000}}"""));
+
+        Assert.AreEqual(HttpStatusCode.BadRequest, probe.StatusCode);
+        StringAssert.Contains(await probe.Content.ReadAsStringAsync(), "must have role 'valve'");
+        Assert.AreEqual(HttpStatusCode.BadRequest, exercised.StatusCode);
+        StringAssert.Contains(await exercised.Content.ReadAsStringAsync(), "never exercised");
+    }
+
+    [TestMethod]
     public async Task PostCredentials_Door_ShownOnceAndVerifiable()
     {
         using var data = new TempFolder();
