@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Rules;
 using SmartCommunity.Edge.Operators;
 using SmartCommunity.Protocol;
 
@@ -27,15 +28,6 @@ public static class CommandEndpoints
     public const int MaxReasonLength = 200;
 
     private static readonly string[] Fields = ["cmd", "ms", "reason"];
-
-    private static readonly Dictionary<string, CommandKind> Kinds = new(StringComparer.Ordinal)
-    {
-        [CommandNames.Release] = CommandKind.Release,
-        [CommandNames.Reset] = CommandKind.Reset,
-        [CommandNames.SelfTest] = CommandKind.SelfTest,
-        [CommandNames.Lock] = CommandKind.Lock,
-        [CommandNames.Unlock] = CommandKind.Unlock,
-    };
 
     public static IEndpointRouteBuilder MapCommandEndpoints(this IEndpointRouteBuilder app, EdgeApiServices s)
     {
@@ -139,10 +131,10 @@ public static class CommandEndpoints
                 }
             }
 
-            if (!body.TryGetProperty("cmd", out JsonElement cmd) || cmd.ValueKind != JsonValueKind.String || !Kinds.TryGetValue(cmd.GetString()!, out CommandKind kind))
+            if (!body.TryGetProperty("cmd", out JsonElement cmd) || cmd.ValueKind != JsonValueKind.String || !CommandSupport.ByName.TryGetValue(cmd.GetString()!, out CommandKind kind))
             {
                 return (null, Problems.BadRequest("unknown command",
-                    $"'cmd' must be one of {string.Join(", ", Kinds.Keys)} (hardware-docs/protocol.md §4.1)"));
+                    $"'cmd' must be one of {string.Join(", ", CommandSupport.ByName.Keys)} (hardware-docs/protocol.md §4.1)"));
             }
 
             string name = cmd.GetString()!;
@@ -180,20 +172,14 @@ public static class CommandEndpoints
         }
     }
 
-    // The v1 command table (hardware-docs/protocol.md §4.1). Kinds it does not cover are left to the device, which
-    // answers not-supported.
+    // The same table the rules are checked against (hardware-docs/protocol.md §4.1), in an operator's words.
     private static string? WhyNotSupported(DeviceDefinition device, CommandKind kind)
     {
-        if (device.Kind == DeviceKinds.Smoke && kind != CommandKind.SelfTest)
-        {
-            return $"a smoke detector takes only self-test, not {CommandNames.NameOf(kind)}";
-        }
-
         if (device.Kind == DeviceKinds.Door && kind == CommandKind.Unlock && device.Role != DeviceKinds.RoleEgressLock)
         {
             return $"unlock is for egress-lock doors; {device.Id} is a {device.Role} door (use release and reset)";
         }
 
-        return null;
+        return CommandSupport.WhyNot(device, kind);
     }
 }

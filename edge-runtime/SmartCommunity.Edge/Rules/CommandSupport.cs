@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge.Rules;
 
 using System.Collections.Generic;
+using System.Linq;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Protocol;
 
@@ -55,7 +56,9 @@ public static class CommandSupport
     {
         if (!Supports(device.Kind, device.Role, command))
         {
-            return $"device '{device.Id}' ({device.Kind}, {device.Role}) does not take '{CommandNames.NameOf(command)}' (protocol.md §4.1)";
+            string takes = string.Join(", ", System.Enum.GetValues<CommandKind>()
+                .Where(k => k != CommandKind.Unknown && Supports(device.Kind, device.Role, k)).Select(CommandNames.NameOf));
+            return $"device '{device.Id}' ({device.Kind}, {device.Role}) does not take '{CommandNames.NameOf(command)}'; it takes {takes} (protocol.md §4.1)";
         }
 
         return device.FeedsSprinklers && command == CommandKind.Close

@@ -57,6 +57,35 @@ public sealed class CommandEndpointsTests
     }
 
     [TestMethod]
+    public async Task PostCloseAndReset_Valves_OperatorMayCloseAndReopenButNeverCloseASprinklerFeed()
+    {
+        using var data = new TempFolder();
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
+        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
+        foreach ((string id, string body) in new[]
+        {
+            ("b2-riser", """{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby"}"""),
+            ("b2-sprinkler-main", """{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby","feedsSprinklers":true}"""),
+        })
+        {
+            using HttpResponseMessage saved = await http.PutAsync("/registry/devices/" + id, new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.AreEqual(HttpStatusCode.OK, saved.StatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        using HttpResponseMessage close = await OperatorClient.PostJsonAsync(http, "/devices/b2-riser/commands", """{"cmd":"close","reason":"burst pipe"}""");
+        using HttpResponseMessage reopen = await OperatorClient.PostJsonAsync(http, "/devices/b2-riser/commands", """{"cmd":"reset","reason":"pipe fixed"}""");
+        using HttpResponseMessage sprinkler = await OperatorClient.PostJsonAsync(http, "/devices/b2-sprinkler-main/commands", """{"cmd":"close"}""");
+        using HttpResponseMessage smoke = await OperatorClient.PostJsonAsync(http, $"/devices/{DemoLayout.LobbySmoke}/commands", """{"cmd":"close"}""");
+
+        await OperatorClient.JsonAsync(close, HttpStatusCode.Accepted);
+        await OperatorClient.JsonAsync(reopen, HttpStatusCode.Accepted);
+        Assert.AreEqual(HttpStatusCode.BadRequest, sprinkler.StatusCode);
+        StringAssert.Contains(await sprinkler.Content.ReadAsStringAsync(), "feeds sprinklers");
+        Assert.AreEqual(HttpStatusCode.BadRequest, smoke.StatusCode);
+        Assert.IsEmpty(EdgeRig.CommandsTo(edge, "b2-sprinkler-main", "close"));
+    }
+
+    [TestMethod]
     public async Task PostLock_DuringFireAlarm_409WithTheSafetyReasonNothingSentAndAudited()
     {
         using var data = new TempFolder();
