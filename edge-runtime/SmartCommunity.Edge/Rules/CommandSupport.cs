@@ -62,7 +62,7 @@ public static class CommandSupport
         }
 
         return device.FeedsSprinklers && command == CommandKind.Close
-            ? $"valve '{device.Id}' feeds sprinklers: the edge never closes it, so no rule may (safety.md §8)"
+            ? $"valve '{device.Id}' feeds sprinklers: the edge never closes it, by rule or by operator (safety.md §8)"
             : null;
     }
 }

@@ -2,11 +2,15 @@ namespace SmartCommunity.Simulation.Devices;
 
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Firmware.Boot;
 using SmartCommunity.Firmware.Devices.DoorController;
+using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
+using SmartCommunity.Firmware.Devices.LeakValve;
+using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
@@ -23,7 +27,12 @@ using SmartCommunity.Simulation.Hardware;
 /// <para>
 /// Fault switches: <see cref="RebootAsync"/> (power cycle: new firmware instance, same store, so the boot counter
 /// grows), <see cref="Hung"/> (the loop stops, the MQTT connection stays), <see cref="SkewClock"/> (the device's
-/// monotonic clock jumps), and the transport's network cut.
+/// monotonic clock jumps), the transport's network cut, and for a leak valve the valve's <see cref="MotorisedValve.Seized"/>.
+/// </para>
+/// <para>
+/// The simulated signals of each kind are named as in the layout's <c>pins</c> (simulators/README.md, "Virtual devices").
+/// A kind's required signals are always fitted; an optional one (a smoke detector's battery input, a call point's
+/// presence sensor) only when the layout wires it, and the firmware sees null for it otherwise, as on a board without it.
 /// </para>
 /// </summary>
 public sealed class VirtualDevice : IAsyncDisposable
@@ -33,25 +42,59 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <summary>Smoke head level in clean air; the demo layout's alarm threshold is 600.</summary>
     public const int CleanAirLevel = 100;
 
+    /// <summary>Physical travel of a simulated valve unless the layout gives <c>valveTravelMs</c> (simulator only; the firmware ignores it).</summary>
+    public const long DefaultValveTravelMs = 4000;
+
     // What a real device does after a failed connect (MqttDeviceTransport's own loop does the same in real time).
     private static readonly TimeSpan FirstReconnectPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestReconnectPause = TimeSpan.FromSeconds(5);
 
     // The simulated signals of each kind, by the pin names of the layout schema (hardware-docs/layout.md, "pins").
-    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, SimulatedPinKind>> Pins =
-        new Dictionary<string, IReadOnlyDictionary<string, SimulatedPinKind>>(StringComparer.Ordinal)
-        {
-            [DeviceKinds.Door] = new Dictionary<string, SimulatedPinKind>(StringComparer.Ordinal)
-            {
-                ["lock"] = SimulatedPinKind.DigitalOutput,
-                ["fire"] = SimulatedPinKind.DigitalInput,
-                ["doorClosed"] = SimulatedPinKind.DigitalInput,
-            },
-            [DeviceKinds.Smoke] = new Dictionary<string, SimulatedPinKind>(StringComparer.Ordinal)
-            {
-                ["head"] = SimulatedPinKind.AnalogInput,
-            },
-        };
+    private static readonly IReadOnlyDictionary<string, PinSpec[]> Signals = new Dictionary<string, PinSpec[]>(StringComparer.Ordinal)
+    {
+        [DeviceKinds.Door] =
+        [
+            new("lock", SimulatedPinKind.DigitalOutput),
+            new("fire", SimulatedPinKind.DigitalInput),
+            new("doorClosed", SimulatedPinKind.DigitalInput) { InitiallyActive = true },
+        ],
+        [DeviceKinds.Smoke] =
+        [
+            new("head", SimulatedPinKind.AnalogInput),
+            new("hush", SimulatedPinKind.DigitalInput) { Optional = true },
+            new("test", SimulatedPinKind.DigitalInput) { Optional = true },
+            new("lowBattery", SimulatedPinKind.DigitalInput) { Optional = true },
+            new("sounder", SimulatedPinKind.DigitalOutput) { Optional = true },
+        ],
+        [DeviceKinds.ManualCallPoint] =
+        [
+            new("glass", SimulatedPinKind.DigitalInput),
+            new("lineFault", SimulatedPinKind.DigitalInput) { Optional = true },
+        ],
+        [DeviceKinds.EmergencyCallPoint] =
+        [
+            new("call", SimulatedPinKind.DigitalInput),
+            new("cancel", SimulatedPinKind.DigitalInput),
+            new("motion", SimulatedPinKind.DigitalInput) { Optional = true },
+            new("received", SimulatedPinKind.DigitalOutput),
+            new("handled", SimulatedPinKind.DigitalOutput) { Optional = true },
+            new("sounder", SimulatedPinKind.DigitalOutput),
+        ],
+        [DeviceKinds.Leak] =
+        [
+            new("probe", SimulatedPinKind.DigitalInput) { Role = DeviceKinds.RoleSensorValve },
+            new("resetButton", SimulatedPinKind.DigitalInput) { Optional = true },
+            new("driveOpen", SimulatedPinKind.DigitalOutput),
+            new("driveClose", SimulatedPinKind.DigitalOutput),
+            new("openSwitch", SimulatedPinKind.ModelledInput),
+            new("closedSwitch", SimulatedPinKind.ModelledInput),
+        ],
+    };
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, SimulatedPinKind>> Pins = Signals.ToDictionary(
+        k => k.Key,
+        k => (IReadOnlyDictionary<string, SimulatedPinKind>)k.Value.ToDictionary(p => p.Name, p => p.Kind, StringComparer.Ordinal),
+        StringComparer.Ordinal);
 
     private readonly string _host;
     private readonly int _port;
@@ -60,6 +103,7 @@ public sealed class VirtualDevice : IAsyncDisposable
     private readonly Dictionary<string, SimulatedInput> _digitalInputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedAnalogInput> _analogInputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedOutput> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IDigitalInput> _modelledInputs = new(StringComparer.Ordinal);
     private IFirmwareDevice _firmware = null!;
     private MqttDeviceTransport _transport = null!;
     private DeviceClock _clock = null!;
@@ -97,20 +141,32 @@ public sealed class VirtualDevice : IAsyncDisposable
     public long Boot { get; private set; }
 
     /// <summary>Door output; null for devices without one. Energised = locked (egress) or held open (hold-open).</summary>
-    public SimulatedOutput? DoorOutput { get; private init; }
+    public SimulatedOutput? DoorOutput => Output("lock");
 
-    public SimulatedInput? FireInput { get; private init; }
+    public SimulatedInput? FireInput => Input("fire");
 
-    public SimulatedInput? DoorClosed { get; private init; }
+    public SimulatedInput? DoorClosed => Input("doorClosed");
 
-    public SimulatedAnalogInput? SmokeHead { get; private init; }
+    public SimulatedAnalogInput? SmokeHead => _analogInputs.GetValueOrDefault("head");
 
-    /// <summary>The device's simulated signals by layout pin name.</summary>
+    /// <summary>The motorised valve of a leak device (its drives are the outputs driveOpen/driveClose); null for other kinds.</summary>
+    public MotorisedValve? Valve { get; private set; }
+
+    /// <summary>The device's simulated signals by layout pin name (fitted ones only).</summary>
     public IReadOnlyDictionary<string, SimulatedInput> DigitalInputs => _digitalInputs;
 
     public IReadOnlyDictionary<string, SimulatedAnalogInput> AnalogInputs => _analogInputs;
 
     public IReadOnlyDictionary<string, SimulatedOutput> Outputs => _outputs;
+
+    /// <summary>Inputs the simulated hardware drives itself (a valve's limit switches), by pin name.</summary>
+    public IReadOnlyDictionary<string, IDigitalInput> ModelledInputs => _modelledInputs;
+
+    /// <summary>A digital input by pin name; null when the kind has none of that name or it is not fitted.</summary>
+    public SimulatedInput? Input(string pin) => _digitalInputs.GetValueOrDefault(pin);
+
+    /// <summary>A digital output by pin name; null when the kind has none of that name or it is not fitted.</summary>
+    public SimulatedOutput? Output(string pin) => _outputs.GetValueOrDefault(pin);
 
     /// <summary>
     /// Fault switch: the firmware's loop stops (a hang) while its MQTT connection stays up, so it sends nothing and
@@ -122,23 +178,27 @@ public sealed class VirtualDevice : IAsyncDisposable
         set => _hung = value;
     }
 
-    /// <summary>The simulated signals a device kind has, by layout pin name; null for a kind the simulator has no model of.</summary>
+    /// <summary>Every simulated signal a device kind can have, by layout pin name; null for a kind the simulator has no model of.</summary>
     public static IReadOnlyDictionary<string, SimulatedPinKind>? PinsOf(string kind) => Pins.GetValueOrDefault(kind);
+
+    /// <summary>
+    /// The signals this layout device has in the simulator: its kind's required ones (for its role) and the optional
+    /// ones its layout <c>pins</c> wire; null for a kind the simulator has no model of.
+    /// </summary>
+    public static IReadOnlyDictionary<string, SimulatedPinKind>? PinsOf(DeviceDefinition definition) =>
+        Signals.TryGetValue(definition.Kind, out PinSpec[]? specs)
+            ? specs.Where(p => p.IsFitted(definition)).ToDictionary(p => p.Name, p => p.Kind, StringComparer.Ordinal)
+            : null;
 
     public static VirtualDevice Create(DeviceDefinition definition, string host, int port, TimeProvider time, TimeSpan tick)
     {
-        VirtualDevice device = definition.Kind switch
+        if (!Signals.TryGetValue(definition.Kind, out PinSpec[]? specs))
         {
-            DeviceKinds.Door => new VirtualDevice(definition, host, port, time, tick)
-            {
-                DoorOutput = new SimulatedOutput(),
-                FireInput = new SimulatedInput(),
-                DoorClosed = new SimulatedInput(active: true),
-            },
-            DeviceKinds.Smoke => new VirtualDevice(definition, host, port, time, tick) { SmokeHead = new SimulatedAnalogInput(CleanAirLevel) },
-            _ => throw new NotSupportedException($"the simulator has no virtual '{definition.Kind}' yet"),
-        };
-        device.WirePins();
+            throw new NotSupportedException($"the simulator has no virtual '{definition.Kind}' yet");
+        }
+
+        var device = new VirtualDevice(definition, host, port, time, tick);
+        device.FitHardware(specs.Where(p => p.IsFitted(definition)));
         device.PowerOn();
         return device;
     }
@@ -210,7 +270,8 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <summary>
     /// Power cycle: the connection drops without a DISCONNECT (the broker publishes the Last Will), RAM is lost (the
     /// inbox and outbox with it), and new firmware boots from the same store, so the boot counter grows. The output
-    /// pin is unpowered meanwhile; the firmware's first write releases it. The device then reconnects in its mode.
+    /// pins are unpowered meanwhile (a door released, a sounder silent, a valve motor stopped where the ball is); the
+    /// firmware's first writes decide from there. The device then reconnects in its mode.
     /// </summary>
     public async Task RebootAsync()
     {
@@ -219,7 +280,11 @@ public sealed class VirtualDevice : IAsyncDisposable
         bool cableStillPulled = old.IsNetworkCut;
         await old.CutNetworkAsync();
         await old.DisposeAsync();
-        DoorOutput?.Write(false);
+        foreach (SimulatedOutput output in _outputs.Values)
+        {
+            output.Write(false);
+        }
+
         PowerOn();
 
         // A reboot does not plug the cable back in; it does end a hang (as the board's watchdog would).
@@ -245,26 +310,33 @@ public sealed class VirtualDevice : IAsyncDisposable
         await _transport.DisposeAsync();
     }
 
-    private void WirePins()
+    private void FitHardware(IEnumerable<PinSpec> pins)
     {
-        if (DoorOutput is not null)
+        foreach (PinSpec pin in pins)
         {
-            _outputs["lock"] = DoorOutput;
+            switch (pin.Kind)
+            {
+                case SimulatedPinKind.DigitalInput:
+                    _digitalInputs[pin.Name] = new SimulatedInput(pin.InitiallyActive);
+                    break;
+                case SimulatedPinKind.AnalogInput:
+                    _analogInputs[pin.Name] = new SimulatedAnalogInput(CleanAirLevel);
+                    break;
+                case SimulatedPinKind.DigitalOutput when Definition.Kind != DeviceKinds.Leak:
+                    _outputs[pin.Name] = new SimulatedOutput();
+                    break;
+            }
         }
 
-        if (FireInput is not null)
+        if (Definition.Kind == DeviceKinds.Leak)
         {
-            _digitalInputs["fire"] = FireInput;
-        }
-
-        if (DoorClosed is not null)
-        {
-            _digitalInputs["doorClosed"] = DoorClosed;
-        }
-
-        if (SmokeHead is not null)
-        {
-            _analogInputs["head"] = SmokeHead;
+            // The valve's drives and limit switches are one physical model (hardware-docs/leak-valve.md).
+            var travel = TimeSpan.FromMilliseconds(Math.Max(1, Definition.Parameter("valveTravelMs", DefaultValveTravelMs)));
+            Valve = new MotorisedValve(_time, travel);
+            _outputs["driveOpen"] = Valve.DriveOpen;
+            _outputs["driveClose"] = Valve.DriveClose;
+            _modelledInputs["openSwitch"] = Valve.OpenSwitch;
+            _modelledInputs["closedSwitch"] = Valve.ClosedSwitch;
         }
     }
 
@@ -275,15 +347,48 @@ public sealed class VirtualDevice : IAsyncDisposable
         var clock = new DeviceClock(new TimeProviderClock(_time));
         var identity = new DeviceIdentity(Definition.Site, Definition.Building, Definition.Kind, Definition.Id, FirmwareVersion);
         var transport = new ForwardingTransport();
-        IFirmwareDevice firmware;
-        if (Definition.Kind == DeviceKinds.Door)
+        IFirmwareDevice firmware = Definition.Kind switch
         {
-            firmware = new DoorController(identity, FirmwareSettings.Door(Definition), DoorOutput!, FireInput!, DoorClosed!, clock, transport, boot);
-        }
-        else
-        {
-            firmware = new SmokeDetector(identity, FirmwareSettings.SmokeDetector(Definition), SmokeHead!, clock, transport, boot);
-        }
+            DeviceKinds.Door => new DoorController(identity, FirmwareSettings.Door(Definition), DoorOutput!, FireInput!, DoorClosed!, clock, transport, boot),
+            DeviceKinds.Smoke => new SmokeDetector(
+                identity,
+                FirmwareSettings.SmokeDetector(Definition),
+                SmokeHead!,
+                Output("sounder")!,
+                Input("hush")!,
+                Input("test")!,
+                Input("lowBattery")!,
+                clock,
+                transport,
+                boot),
+            DeviceKinds.ManualCallPoint => new ManualCallPoint(
+                identity, FirmwareSettings.ManualCallPoint(Definition), Input("glass")!, Input("lineFault")!, clock, transport, boot),
+            DeviceKinds.EmergencyCallPoint => new EmergencyCallPoint(
+                identity,
+                FirmwareSettings.EmergencyCallPoint(Definition),
+                Input("call")!,
+                Input("cancel")!,
+                Input("motion")!,
+                Output("received")!,
+                Output("handled")!,
+                Output("sounder")!,
+                clock,
+                transport,
+                boot),
+            DeviceKinds.Leak => new LeakValveController(
+                identity,
+                FirmwareSettings.LeakValve(Definition),
+                Input("probe")!,
+                Valve!.DriveOpen,
+                Valve.DriveClose,
+                Valve.OpenSwitch,
+                Valve.ClosedSwitch,
+                Input("resetButton")!,
+                clock,
+                transport,
+                boot),
+            _ => throw new NotSupportedException($"the simulator has no firmware for '{Definition.Kind}' yet"),
+        };
 
         _transport = transport.Attach(new MqttDeviceTransport(_host, _port, firmware));
         _firmware = firmware;
@@ -373,4 +478,23 @@ public enum SimulatedPinKind
     DigitalInput,
     AnalogInput,
     DigitalOutput,
+
+    /// <summary>A digital input the simulated hardware drives itself (a valve's limit switches); a scenario cannot set it.</summary>
+    ModelledInput,
+}
+
+/// <summary>One simulated signal of a device kind: its layout pin name, what it is, and when it is fitted.</summary>
+internal sealed record PinSpec(string Name, SimulatedPinKind Kind)
+{
+    /// <summary>Fitted only when the layout's <c>pins</c> wire it (a battery input, a presence sensor); else always.</summary>
+    public bool Optional { get; init; }
+
+    /// <summary>Fitted only on devices of this role (a leak probe on a sensor-valve, not on a valve alone); null = every role.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The level a digital input starts at (a door's position contact: closed).</summary>
+    public bool InitiallyActive { get; init; }
+
+    public bool IsFitted(DeviceDefinition device) =>
+        (Role is null || device.Role == Role) && (!Optional || device.Pins.ContainsKey(Name));
 }

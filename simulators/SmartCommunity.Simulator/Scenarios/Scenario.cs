@@ -28,6 +28,9 @@ public sealed class Scenario
     /// <summary>A webhook backend the runner starts, with a relay to it; null = no relaying.</summary>
     public UpstreamDefinition? Upstream { get; init; }
 
+    /// <summary>How the edge dispatches and escalates emergency calls (the relays file's <c>calls</c>); null = its defaults.</summary>
+    public CallsDefinition? Calls { get; init; }
+
     public ScenarioTiming Timing { get; init; } = new();
 
     /// <summary>The run goes on at least this long, even when every expectation is decided earlier.</summary>
@@ -51,6 +54,12 @@ public sealed record ScenarioTiming
 
 /// <summary>The upstream backend: a webhook receiver on loopback and the edge's relay to it.</summary>
 public sealed record UpstreamDefinition(string Name, TimeSpan BackoffInitial, TimeSpan BackoffMax);
+
+/// <summary>
+/// The edge's call dispatch for a scenario (hardware-docs/emergency-calls.md): the relays a call goes to in order (only
+/// the scenario's upstream webhook exists), and the escalation times; a time left out keeps the edge's default.
+/// </summary>
+public sealed record CallsDefinition(IReadOnlyList<string> Chain, TimeSpan? AckTimeout, TimeSpan? OperatorAfter, TimeSpan? SounderAfter);
 
 /// <summary>One step of the timeline: at a virtual time, stimuli in order, then the expectations that start there.</summary>
 public sealed class ScenarioStep

@@ -175,11 +175,19 @@ public sealed class ScenarioArguments
     {
         YamlNode node = Required(key);
         string pin = _yaml.ScalarOf(node, key);
-        IReadOnlyDictionary<string, SimulatedPinKind> pins = VirtualDevice.PinsOf(device.Kind) ?? new Dictionary<string, SimulatedPinKind>();
+        IReadOnlyDictionary<string, SimulatedPinKind> pins = VirtualDevice.PinsOf(device) ?? new Dictionary<string, SimulatedPinKind>();
         string[] fitting = pins.Where(p => p.Value == wanted).Select(p => p.Key).ToArray();
         if (!pins.TryGetValue(pin, out SimulatedPinKind kind))
         {
-            throw _yaml.ErrorAt(node, $"{Name}: unknown pin '{pin}' of {device.Kind} {device.Id}; its {Describe(wanted)} pins: {List(fitting)}");
+            bool ofTheKind = VirtualDevice.PinsOf(device.Kind)?.ContainsKey(pin) ?? false;
+            throw _yaml.ErrorAt(node, ofTheKind
+                ? $"{Name}: pin '{pin}' is not fitted on {device.Id} ({device.Role}): optional signals exist when the layout's pins wire them; its {Describe(wanted)} pins: {List(fitting)}"
+                : $"{Name}: unknown pin '{pin}' of {device.Kind} {device.Id}; its {Describe(wanted)} pins: {List(fitting)}");
+        }
+
+        if (kind == SimulatedPinKind.ModelledInput && wanted == SimulatedPinKind.DigitalInput)
+        {
+            throw _yaml.ErrorAt(node, $"{Name}: pin '{pin}' of {device.Id} is driven by the simulated hardware (the valve's position), not by a scenario; its {Describe(wanted)} pins: {List(fitting)}");
         }
 
         return kind == wanted
@@ -191,6 +199,7 @@ public sealed class ScenarioArguments
     {
         SimulatedPinKind.DigitalInput => "digital input",
         SimulatedPinKind.AnalogInput => "analog input",
+        SimulatedPinKind.ModelledInput => "modelled input",
         _ => "digital output",
     };
 

@@ -20,7 +20,7 @@ using YamlDotNet.RepresentationModel;
 /// </summary>
 public sealed partial class ScenarioLoader(StimulusRegistry stimuli, ExpectationRegistry expectations)
 {
-    private static readonly string[] RootKeys = ["scenario", "description", "layout", "rules", "upstream", "timing", "end", "steps"];
+    private static readonly string[] RootKeys = ["scenario", "description", "layout", "rules", "upstream", "calls", "timing", "end", "steps"];
     private static readonly string[] StepKeys = ["at", "note", "do", "expect"];
     private static readonly string[] TimingKeys = ["within", "by", "for", "realTime"];
 
@@ -67,6 +67,7 @@ public sealed partial class ScenarioLoader(StimulusRegistry stimuli, Expectation
                 ? null
                 : RuleLoader.Load(rulesPath, layout.Devices).Rules.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
             UpstreamDefinition? upstream = root.Children.TryGetValue(new YamlScalarNode("upstream"), out YamlNode? upstreamNode) ? ReadUpstream(upstreamNode) : null;
+            CallsDefinition? calls = root.Children.TryGetValue(new YamlScalarNode("calls"), out YamlNode? callsNode) ? ReadCalls(callsNode, upstream) : null;
             ScenarioTiming timing = root.Children.TryGetValue(new YamlScalarNode("timing"), out YamlNode? timingNode) ? ReadTiming(timingNode) : new ScenarioTiming();
 
             var plan = new TimelinePlan();
@@ -102,6 +103,7 @@ public sealed partial class ScenarioLoader(StimulusRegistry stimuli, Expectation
                 Layout = layout,
                 RulesPath = rulesPath,
                 Upstream = upstream,
+                Calls = calls,
                 Timing = timing,
                 End = end,
                 Steps = steps,
@@ -279,6 +281,55 @@ public sealed partial class ScenarioLoader(StimulusRegistry stimuli, Expectation
             }
 
             return new UpstreamDefinition(name, initial, max);
+        }
+
+        // calls: { chain: [backend], ackTimeout: 60s, operatorAfter: 120s, sounderAfter: 180s }; the chain can only name the
+        // scenario's upstream webhook, the one relay the runner gives the edge.
+        private CallsDefinition ReadCalls(YamlNode node, UpstreamDefinition? upstream)
+        {
+            YamlMappingNode map = _yaml.MappingOf(node, "calls");
+            _yaml.CheckKeys(map, ["chain", "ackTimeout", "operatorAfter", "sounderAfter"]);
+            var chain = new List<string>();
+            if (map.Children.TryGetValue(new YamlScalarNode("chain"), out YamlNode? chainNode))
+            {
+                foreach (YamlNode item in _yaml.SequenceOf(chainNode, "chain"))
+                {
+                    string relay = _yaml.ScalarOf(item, "relay name");
+                    if (upstream is null || relay != upstream.Name)
+                    {
+                        throw _yaml.ErrorAt(item, upstream is null
+                            ? $"calls: the chain names relay '{relay}', but the scenario has no upstream; declare one, e.g. upstream: {{ webhook: {relay} }}"
+                            : $"calls: the chain names relay '{relay}'; the scenario's only relay is its upstream '{upstream.Name}'");
+                    }
+
+                    if (chain.Contains(relay))
+                    {
+                        throw _yaml.ErrorAt(item, $"calls: the chain names '{relay}' twice");
+                    }
+
+                    chain.Add(relay);
+                }
+            }
+
+            TimeSpan? Optional(string key) => map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? Time(value, key) : null;
+            TimeSpan? ack = Optional("ackTimeout"), operatorAfter = Optional("operatorAfter"), sounderAfter = Optional("sounderAfter");
+            if (ack is { } a && a <= TimeSpan.Zero)
+            {
+                throw _yaml.ErrorAt(map.Children[new YamlScalarNode("ackTimeout")], "calls: ackTimeout must be longer than zero");
+            }
+
+            var definition = new CallsDefinition(chain, ack, operatorAfter, sounderAfter);
+            try
+            {
+                // The edge's own check, so a timing it would refuse at start is an error with a line here.
+                Running.ScenarioWorld.CallOptionsFor(definition).Validate(chain);
+            }
+            catch (ArgumentException ex)
+            {
+                throw _yaml.ErrorAt(map, $"calls: {ex.Message}");
+            }
+
+            return definition;
         }
 
         private ScenarioTiming ReadTiming(YamlNode node)

@@ -22,15 +22,25 @@ internal static class ScenarioFiles
 
     public static string DemoRules => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "demo.rules.yaml"));
 
+    /// <summary>The life-safety site of issue 5: every device kind, two fire confirmation modes.</summary>
+    public static string LifeSafetyLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "life-safety.yaml"));
+
+    public static string LifeSafetyRules => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "life-safety.rules.yaml"));
+
     /// <summary>The library's scenario files, one test row each.</summary>
     public static IEnumerable<object[]> LibraryRows =>
         Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
-    /// <summary>Writes a scenario into a fresh folder; its layout line points at the demo layout.</summary>
+    /// <summary>
+    /// Writes a scenario into a fresh folder; LAYOUT and RULES point at the demo layout and its rules, LIFE_LAYOUT and
+    /// LIFE_RULES at the life-safety site's.
+    /// </summary>
     public static string Write(TempDirectory folder, string yaml, string name = "test.yaml")
     {
         string path = Path.Combine(folder.Path, name);
-        File.WriteAllText(path, yaml.Replace("LAYOUT", DemoLayout, StringComparison.Ordinal).Replace("RULES", DemoRules, StringComparison.Ordinal));
+        File.WriteAllText(path, yaml
+            .Replace("LIFE_LAYOUT", LifeSafetyLayout, StringComparison.Ordinal).Replace("LIFE_RULES", LifeSafetyRules, StringComparison.Ordinal)
+            .Replace("LAYOUT", DemoLayout, StringComparison.Ordinal).Replace("RULES", DemoRules, StringComparison.Ordinal));
         return path;
     }
 

@@ -2,6 +2,7 @@ namespace SmartCommunity.Simulator.Tests.Scenarios;
 
 using System;
 using System.IO;
+using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Configuration;
 using SmartCommunity.Simulator.Scenarios;
@@ -28,7 +29,7 @@ public sealed class ScenarioLoaderTests
               - at: 0s
             """);
 
-        AssertAt(error, 3, "stepz", "unknown key 'stepz'; allowed here: scenario, description, layout, rules, upstream, timing, end, steps");
+        AssertAt(error, 3, "stepz", "unknown key 'stepz'; allowed here: scenario, description, layout, rules, upstream, calls, timing, end, steps");
     }
 
     [TestMethod]
@@ -104,7 +105,7 @@ public sealed class ScenarioLoaderTests
             """);
 
         Assert.AreEqual(6, error.Line);
-        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: block-upstream, cut-network, door, fire-input,");
+        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: ack-call, block-upstream, call-point, callback-ack, cut-network, door, fire-input,");
     }
 
     [TestMethod]
@@ -273,6 +274,172 @@ public sealed class ScenarioLoaderTests
         Assert.AreEqual(TimeSpan.FromSeconds(5), scenario.Steps[0].Expectations[0].Until);
         Assert.AreEqual(TimeSpan.FromSeconds(11), scenario.Steps[0].Expectations[1].Until);
         Assert.AreEqual("b1-lobby-entrance, b1-stair-door, b1-f1-exit: output released", scenario.Steps[0].Expectations[0].Check.Describe());
+    }
+
+    [TestMethod]
+    public void Load_LeakAtAValveWithoutProbe_SaysWhereWaterIsSensed()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: dry-valve
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - leak: { device: b2-riser, wet: true }
+            """);
+
+        AssertAt(error, 6, "b2-riser", "leak: b2-riser (leak, valve) is a valve without a probe; water is sensed by a sensor-valve");
+    }
+
+    [TestMethod]
+    public void Load_PinTheLayoutDoesNotWire_SaysOptionalSignalsNeedTheLayout()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: unmonitored
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - pin: { device: b2-lobby-callpoint, pin: lineFault, active: true }
+            """);
+
+        AssertAt(error, 6, "lineFault",
+            "pin: pin 'lineFault' is not fitted on b2-lobby-callpoint (break-glass): optional signals exist when the layout's pins wire them; its digital input pins: glass");
+    }
+
+    [TestMethod]
+    public void Load_PinOnAValveLimitSwitch_SaysTheValveDrivesIt()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: switch
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - pin: { device: b2-flat3-leak, pin: closedSwitch, active: true }
+            """);
+
+        AssertAt(error, 6, "closedSwitch",
+            "pin: pin 'closedSwitch' of b2-flat3-leak is driven by the simulated hardware (the valve's position), not by a scenario; its digital input pins: probe, resetButton");
+    }
+
+    [TestMethod]
+    public void Load_PressOfNoTime_IsRefused()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-press
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - press: { device: b2-lobby-smoke, button: hush, hold: 0s }
+            """);
+
+        AssertAt(error, 6, "0s", "press: a press of no time presses nothing; give e.g. hold: 500ms");
+    }
+
+    [TestMethod]
+    public void Load_OutputOfADeviceWithSeveralOutputs_AsksForThePin()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: which-output
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                expect:
+                  - output: { devices: b2-flat3-call, is: on, within: 1s }
+            """);
+
+        AssertAt(error, 6, "b2-flat3-call", "output: b2-flat3-call (emergency-call-point, resident) has several outputs (received, handled, sounder); name one with pin:");
+    }
+
+    [TestMethod]
+    public void Load_CallsChainWithoutUpstream_SaysHowToDeclareOne()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-backend
+            layout: LIFE_LAYOUT
+            calls: { chain: [backend] }
+            steps:
+              - at: 1s
+                do:
+                  - press: { device: b2-flat3-call, button: call }
+            """);
+
+        AssertAt(error, 3, "backend", "calls: the chain names relay 'backend', but the scenario has no upstream; declare one, e.g. upstream: { webhook: backend }");
+    }
+
+    [TestMethod]
+    public void Load_SounderBeforeOperatorAlert_IsRefusedAsTheEdgeWould()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: sounder-first
+            layout: LIFE_LAYOUT
+            calls: { operatorAfter: 60s, sounderAfter: 30s }
+            steps:
+              - at: 1s
+                do:
+                  - press: { device: b2-flat3-call, button: call }
+            """);
+
+        Assert.AreEqual(3, error.Line);
+        StringAssert.StartsWith(error.Reason, "calls: sounderAfterS (30) is before operatorAfterS (60)");
+    }
+
+    [TestMethod]
+    public void Load_CallbackWithoutUpstream_IsRefused()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-callback
+            layout: LIFE_LAYOUT
+            steps:
+              - at: 1s
+                do:
+                  - callback-ack: { device: b2-flat3-call }
+            """);
+
+        AssertAt(error, 6, "callback-ack", "callback-ack: the scenario has no upstream backend; declare one at the top, e.g. upstream: { webhook: backend }");
+    }
+
+    [TestMethod]
+    public void Load_LifeSafetyStimuliAndExpectations_Bind()
+    {
+        string path = ScenarioFiles.Write(_folder, """
+            scenario: life-safety
+            layout: LIFE_LAYOUT
+            rules: LIFE_RULES
+            upstream: { webhook: backend }
+            calls: { chain: [backend], ackTimeout: 10s, operatorAfter: 20s, sounderAfter: 40s }
+            steps:
+              - at: 1s
+                do:
+                  - call-point: { device: b1-lobby-callpoint, operated: true }
+                  - leak: { device: b2-flat3-leak, wet: true }
+                  - valve-seize: { device: b2-riser, seized: true }
+                  - press: { device: b2-flat3-call, button: call, hold: 300ms }
+                  - motion: { device: b1-f1-flat11-call }
+                  - reset-fire: { building: b1, force: true, as: admin, status: 409 }
+                  - operator-command: { device: b2-flat3-leak, cmd: reset }
+                  - ack-call: { device: b2-flat3-call, status: 404 }
+                  - callback-ack: { device: b2-flat3-call, token: wrong, status: 403 }
+                expect:
+                  - output: { devices: b2-lobby-smoke, pin: sounder, is: on, within: 1s }
+                  - valve: { devices: { kind: leak, building: b2 }, is: closed, within: 10s }
+                  - call: { device: b2-flat3-call, state: open, stage: dispatched, within: 1s }
+                  - alert: { rule: "fire:confirmed", building: b1, within: 1s }
+                  - alert: { rule: leak-closes-floor-riser, within: 5s }
+                  - log: { source: b2-flat3-call, channel: call, name: call-opened, within: 1s }
+                  - command: { cmd: call-received, to: b2-flat3-call, within: 1s }
+            """);
+
+        Scenario scenario = ScenarioLoader.CreateDefault().Load(path);
+
+        CollectionAssert.AreEqual(new[] { "backend" }, scenario.Calls!.Chain.ToArray());
+        Assert.AreEqual(TimeSpan.FromSeconds(20), scenario.Calls.OperatorAfter);
+        Assert.HasCount(9, scenario.Steps[0].Actions);
+        Assert.AreEqual("b2-lobby-smoke: sounder on", scenario.Steps[0].Expectations[0].Check.Describe());
+        Assert.AreEqual("b2-flat3-leak, b2-riser: valve closed", scenario.Steps[0].Expectations[1].Check.Describe());
+        Assert.AreEqual("press call of b2-flat3-call for 300ms", scenario.Steps[0].Actions[3].Action.Describe());
     }
 
     private ScenarioException LoadFails(string yaml)

@@ -32,6 +32,23 @@ public sealed class ScenarioRunnerTests
     }
 
     [TestMethod]
+    public void Library_HasTheScenariosOfIssue5()
+    {
+        string[] files = Library.Select(row => (string)row[0]).ToArray();
+
+        foreach (string expected in new[]
+        {
+            "cross-zone-confirmation.yaml", "pre-alarm-only.yaml", "manual-call-point.yaml", "detector-fault-during-alarm.yaml",
+            "hush-during-alarm.yaml", "detector-test-button.yaml", "leak-closes-valve-offline.yaml", "valve-stuck.yaml",
+            "leak-during-fire.yaml", "call-acknowledged-by-operator.yaml", "call-acknowledged-by-callback.yaml", "call-escalated.yaml",
+            "welfare-no-activity.yaml", "reset-refused-while-in-alarm.yaml", "forced-reset-offline-detector.yaml",
+        })
+        {
+            CollectionAssert.Contains(files, expected, $"simulators/scenarios has {string.Join(", ", files)}");
+        }
+    }
+
+    [TestMethod]
     [DynamicData(nameof(Library))]
     public async Task RunAsync_LibraryScenario_EveryExpectationHolds(string file)
     {
@@ -65,6 +82,7 @@ public sealed class ScenarioRunnerTests
     [TestMethod]
     [DataRow("fire-drill.yaml")]
     [DataRow("device-offline-and-back.yaml")]
+    [DataRow("valve-stuck.yaml")]
     public async Task RunAsync_SameScenarioTwice_SameVirtualTimes(string file)
     {
         Scenario scenario = ScenarioLoader.CreateDefault().Load(Path.Combine(ScenarioFiles.Library, file));

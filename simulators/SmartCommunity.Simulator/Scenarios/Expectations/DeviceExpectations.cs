@@ -6,6 +6,7 @@ using System.Linq;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Protocol;
 using SmartCommunity.Simulation.Devices;
+using SmartCommunity.Simulation.Hardware;
 using SmartCommunity.Simulator.Scenarios.Running;
 
 /// <summary>
@@ -14,12 +15,20 @@ using SmartCommunity.Simulator.Scenarios.Running;
 /// </summary>
 public static class DeviceExpectations
 {
-    private static readonly string[] CommandNamesV1 = [CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock];
+    /// <summary>Every command of protocol.md §4.1, the life-safety devices' included.</summary>
+    internal static readonly string[] AllCommandNames =
+    [
+        CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock,
+        CommandNames.Close, CommandNames.CallReceived, CommandNames.CallHandled, CommandNames.Sound,
+    ];
 
     public static void AddTo(ExpectationRegistry registry)
     {
-        registry.Add(new ExpectationKind("output", "output: { devices, is: released|energised } the door outputs' level (energised = locked or held open)",
-            ExpectationModes.Both, ["devices", "is"], BindOutput));
+        registry.Add(new ExpectationKind("output",
+            "output: { devices, pin?, is: released|energised|off|on } an output's level: a door's lock (energised = locked or held open) unless pin names another (sounder, received, handled)",
+            ExpectationModes.Both, ["devices", "pin", "is"], BindOutput));
+        registry.Add(new ExpectationKind("valve", "valve: { devices, is: open|closed|between } where the simulated valve's ball is (the hardware, not what the controller reports)",
+            ExpectationModes.Both, ["devices", "is"], BindValve));
         registry.Add(new ExpectationKind("reports", "reports: { devices, channel?, event?, fields? } each device sent such a message since the step",
             ExpectationModes.Eventually, ["devices", "channel", "event", "fields"], BindReports));
         registry.Add(new ExpectationKind("command", "command: { cmd, to, result?: done|rejected } the command reached each device's firmware (and it answered so)",
@@ -34,21 +43,69 @@ public static class DeviceExpectations
 
     private static IExpectationCheck BindOutput(ScenarioArguments a)
     {
-        IReadOnlyList<DeviceDefinition> doors = a.Devices("devices", d => VirtualDevice.PinsOf(d.Kind)!.ContainsKey("lock") ? null : "has no output pin to check");
-        bool energised = a.OneOf("is", "released", "energised") == "energised";
-        string level = energised ? "energised" : "released";
-        return ExpectationCheck.Stateless($"{Names(doors)}: output {level}", (world, _, _) =>
+        string? named = a.OptionalText("pin");
+        IReadOnlyList<DeviceDefinition> devices = a.Devices("devices", d => OutputOf(d, named) is null ? WhyNoOutput(d, named) : null);
+        string level = a.OneOf("is", "released", "energised", "off", "on");
+        bool energised = level is "energised" or "on";
+        string opposite = level switch { "released" => "energised", "energised" => "released", "on" => "off", _ => "on" };
+        string[] pins = devices.Select(d => OutputOf(d, named)!).Distinct().ToArray();
+        string what = named is null && pins is ["lock"] ? "output" : string.Join("/", pins);
+        return ExpectationCheck.Stateless($"{Names(devices)}: {what} {level}", (world, _, _) =>
         {
-            string[] wrong = doors.Where(d => world.Device(d.Id).DoorOutput!.Energised != energised).Select(d => d.Id).ToArray();
+            string[] wrong = devices.Where(d => world.Device(d.Id).Output(OutputOf(d, named)!)!.Energised != energised).Select(d => d.Id).ToArray();
             if (wrong.Length > 0)
             {
-                return new Observation(false, $"{string.Join(", ", wrong)} {(wrong.Length == 1 ? "is" : "are")} {(energised ? "released" : "energised")}");
+                return new Observation(false, $"{string.Join(", ", wrong)} {(wrong.Length == 1 ? "is" : "are")} {opposite}");
             }
 
-            long? since = doors.Select(d => world.Recorder.LastOutputChange(d.Id)?.RealTimestamp).Max();
+            long? since = devices.Select(d => world.Recorder.LastOutputChange(d.Id, OutputOf(d, named)!)?.RealTimestamp).Max();
             return new Observation(true, $"all {level}", since);
         });
     }
+
+    // The output an expectation means: the one named, else a door's lock, else the device's only output.
+    private static string? OutputOf(DeviceDefinition device, string? named)
+    {
+        string[] outputs = VirtualDevice.PinsOf(device)!.Where(p => p.Value == SimulatedPinKind.DigitalOutput).Select(p => p.Key).ToArray();
+        return named is not null ? (outputs.Contains(named) ? named : null)
+            : outputs.Contains("lock") ? "lock"
+            : outputs.Length == 1 ? outputs[0]
+            : null;
+    }
+
+    private static string WhyNoOutput(DeviceDefinition device, string? named)
+    {
+        string[] outputs = VirtualDevice.PinsOf(device)!.Where(p => p.Value == SimulatedPinKind.DigitalOutput).Select(p => p.Key).ToArray();
+        string list = outputs.Length == 0 ? "none" : string.Join(", ", outputs);
+        return named is null
+            ? (outputs.Length == 0 ? "has no output pin to check" : $"has several outputs ({list}); name one with pin:")
+            : $"has no output '{named}' (its outputs: {list}; optional ones exist when the layout's pins wire them)";
+    }
+
+    private static IExpectationCheck BindValve(ScenarioArguments a)
+    {
+        IReadOnlyList<DeviceDefinition> valves = a.Devices("devices", d => d.Kind == DeviceKinds.Leak ? null : "has no valve");
+        ValvePosition wanted = a.OneOf("is", "open", "closed", "between") switch
+        {
+            "open" => ValvePosition.Open,
+            "closed" => ValvePosition.Closed,
+            _ => ValvePosition.Between,
+        };
+        string name = Name(wanted);
+        return ExpectationCheck.Stateless($"{Names(valves)}: valve {name}", (world, _, _) =>
+        {
+            string[] wrong = valves.Select(d => (d.Id, Position: world.Device(d.Id).Valve!.Position)).Where(v => v.Position != wanted)
+                .Select(v => $"{v.Id} is {Name(v.Position)}").ToArray();
+            return wrong.Length == 0 ? new Observation(true, $"all {name}") : new Observation(false, string.Join(", ", wrong));
+        });
+    }
+
+    private static string Name(ValvePosition position) => position switch
+    {
+        ValvePosition.Open => "open",
+        ValvePosition.Closed => "closed",
+        _ => "between",
+    };
 
     private static IExpectationCheck BindReports(ScenarioArguments a)
     {
@@ -97,7 +154,7 @@ public static class DeviceExpectations
 
     private static IExpectationCheck BindCommand(ScenarioArguments a)
     {
-        string cmd = a.OneOf("cmd", CommandNamesV1);
+        string cmd = a.OneOf("cmd", AllCommandNames);
         IReadOnlyList<DeviceDefinition> devices = a.Devices("to");
         string? result = a.OptionalOneOf("result", CommandNames.ResultDone, "rejected");
         string answered = result is null ? "" : $", answered {result}";
@@ -138,7 +195,7 @@ public static class DeviceExpectations
     private static IExpectationCheck BindNoCommand(ScenarioArguments a)
     {
         IReadOnlyList<DeviceDefinition> devices = a.Devices("to");
-        string? cmd = a.Has("cmd") ? a.OneOf("cmd", CommandNamesV1) : null;
+        string? cmd = a.Has("cmd") ? a.OneOf("cmd", AllCommandNames) : null;
         return ExpectationCheck.Stateless($"no {cmd ?? "command"} reaches {Names(devices)}", (world, window, _) =>
         {
             foreach (DeviceDefinition device in devices)

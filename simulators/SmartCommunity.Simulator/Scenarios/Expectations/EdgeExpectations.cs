@@ -9,7 +9,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmartCommunity.Edge;
 using SmartCommunity.Edge.Alerts;
+using SmartCommunity.Edge.Calls;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Safety;
 using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Twins;
 using SmartCommunity.Simulator.Scenarios.Running;
@@ -25,14 +27,18 @@ public static class EdgeExpectations
 
     private const string EdgeStopped = "the edge is not running";
 
+    /// <summary>The alerts the edge raises itself (hardware-docs/safety.md), besides the rules file's and the calls' (emergency-call:CALL).</summary>
+    public static readonly string[] BuiltInAlertRules = [FireRule.ConfirmedAlert, FireRule.SuspectedAlert, FireRule.PreAlarmAlert, FireRule.TestAlarmAlert];
+
     public static void AddTo(ExpectationRegistry registry)
     {
         registry.Add(new ExpectationKind("twin", "twin: { devices, online?, reason?: will|silent, boot? } the edge's twin of each device",
             ExpectationModes.Both, ["devices", "online", "reason", "boot"], BindTwin));
         registry.Add(new ExpectationKind("fire-latch", "fire-latch: { building, latched: true|false } the edge's fire latch of the building",
             ExpectationModes.Both, ["building", "latched"], BindLatch));
-        registry.Add(new ExpectationKind("alert", "alert: { rule?, device?, building?, severity? } a rule raised (or repeated) such an alert since the step",
-            ExpectationModes.Eventually, ["rule", "device", "building", "severity"], BindAlert));
+        registry.Add(new ExpectationKind("alert",
+            "alert: { rule?, device?, building?, severity?, text? } a rule or the edge itself (fire suspected, an unanswered call) raised or repeated such an alert since the step; text: a part of its text",
+            ExpectationModes.Eventually, ["rule", "device", "building", "severity", "text"], BindAlert));
         registry.Add(new ExpectationKind("log", "log: { source?, channel?, name?, building?, atLeast?: 1 } the event log holds such entries from since the step",
             ExpectationModes.Eventually, ["source", "channel", "name", "building", "atLeast"], BindLog));
         registry.Add(new ExpectationKind("refused", "refused: { reason?, atLeast?: 1 } the edge refused (and counted) that many messages since the step",
@@ -43,9 +49,9 @@ public static class EdgeExpectations
 
     /// <summary>
     /// The event log's channels: a device's own (protocol.md §1, commands as <c>cmd</c>) and the edge's records (its
-    /// conclusions about a device, rules, alerts, operators' actions, retention anchors).
+    /// conclusions about a device, rules, alerts, operators' actions, retention anchors, emergency calls).
     /// </summary>
-    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log"];
+    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log", CallRecords.Channel];
 
     /// <summary>A channel of the event log; a wrong one would make an expectation that can never be met.</summary>
     internal static string? LogChannel(ScenarioArguments a, string key) => a.OptionalOneOf(key, LogChannels);
@@ -118,25 +124,28 @@ public static class EdgeExpectations
     private static IExpectationCheck BindAlert(ScenarioArguments a)
     {
         string? rule = a.OptionalText("rule");
-        if (rule is not null && a.RuleNames is not { } rules)
+        bool builtIn = rule is not null && (BuiltInAlertRules.Contains(rule) || (rule.StartsWith(CallDesk.AlertRulePrefix, StringComparison.Ordinal) && rule.Length > CallDesk.AlertRulePrefix.Length));
+        if (rule is not null && !builtIn && a.RuleNames is not { } rules)
         {
-            throw a.Error("rule", "the scenario runs no rules file, so no rule raises alerts; add rules: PATH at the top");
+            throw a.Error("rule", $"the scenario runs no rules file, so only the edge's own alerts are raised ({string.Join(", ", BuiltInAlertRules)}, {CallDesk.AlertRulePrefix}CALL); add rules: PATH at the top");
         }
 
-        if (rule is not null && !a.RuleNames!.Contains(rule))
+        if (rule is not null && !builtIn && !a.RuleNames!.Contains(rule))
         {
-            throw a.Error("rule", $"unknown rule '{rule}'; rules of the scenario's rules file: {string.Join(", ", a.RuleNames.Order(StringComparer.Ordinal))}");
+            throw a.Error("rule", $"unknown rule '{rule}'; rules of the scenario's rules file: {string.Join(", ", a.RuleNames.Order(StringComparer.Ordinal))}; the edge's own: {string.Join(", ", BuiltInAlertRules)}, {CallDesk.AlertRulePrefix}CALL");
         }
 
         string? device = a.Has("device") ? a.Device("device").Id : null;
         string? building = a.Has("building") ? a.Building("building") : null;
         AlertSeverity? severity = a.OptionalOneOf("severity", "info", "warning", "critical") is { } s ? Enum.Parse<AlertSeverity>(s, ignoreCase: true) : null;
+        string? text = a.OptionalText("text");
         string what = string.Join(" ", new[]
         {
-            severity is null ? "an alert" : $"a {severity.ToString()!.ToLowerInvariant()} alert",
+            severity is null ? "an alert" : severity == AlertSeverity.Info ? "an info alert" : $"a {severity.ToString()!.ToLowerInvariant()} alert",
             rule is null ? null : $"of rule {rule}",
             device is null ? null : $"for {device}",
             building is null ? null : $"in {building}",
+            text is null ? null : $"saying '{text}'",
         }.Where(p => p is not null));
         return ExpectationCheck.Stateless($"{what} is raised", (world, window, _) =>
         {
@@ -147,7 +156,8 @@ public static class EdgeExpectations
 
             IReadOnlyList<Alert> alerts = edge.Alerts.List(openOnly: false);
             Alert? match = alerts.FirstOrDefault(x => x.LastRaisedAt >= window.StartWall && (rule is null || x.Rule == rule) && (device is null || x.Device == device)
-                && (building is null || x.Building == building) && (severity is null || x.Severity == severity));
+                && (building is null || x.Building == building) && (severity is null || x.Severity == severity)
+                && (text is null || x.Text.Contains(text, StringComparison.OrdinalIgnoreCase)));
             if (match is not null)
             {
                 return new Observation(true, $"alert {match.Id}: {match.Text}");

@@ -16,6 +16,7 @@ public sealed class ExpectationRegistry
         var registry = new ExpectationRegistry();
         DeviceExpectations.AddTo(registry);
         EdgeExpectations.AddTo(registry);
+        CallExpectations.AddTo(registry);
         UpstreamExpectations.AddTo(registry);
         return registry;
     }

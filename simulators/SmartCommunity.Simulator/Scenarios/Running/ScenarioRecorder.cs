@@ -7,18 +7,19 @@ using System.Text;
 using System.Text.Json;
 using SmartCommunity.Protocol;
 using SmartCommunity.Simulation.Devices;
+using SmartCommunity.Simulation.Hardware;
 
 /// <summary>
 /// What crossed the devices' edge during a run, as the runner saw it: every message handed to a device's firmware
-/// (commands, fire states), every message a device sent and the broker took, and each change of a door output, with
-/// the virtual time and the real time. Expectations read it; nothing here touches the edge.
+/// (commands, fire states), every message a device sent and the broker took, and each change of a device's outputs (a
+/// door's lock, a sounder, an indicator, a valve's drives), with the virtual time and the real time. Expectations read it; nothing here touches the edge.
 /// </summary>
 public sealed class ScenarioRecorder
 {
     private readonly object _gate = new();
     private readonly List<DeviceDelivery> _deliveries = [];
     private readonly List<DeviceReport> _reports = [];
-    private readonly Dictionary<string, OutputChange> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Device, string Pin), OutputChange> _outputs = new();
 
     public IReadOnlyList<DeviceDelivery> Deliveries
     {
@@ -59,12 +60,33 @@ public sealed class ScenarioRecorder
         }
     }
 
-    /// <summary>The last change of the device's output pin, if it changed during the run.</summary>
-    public OutputChange? LastOutputChange(string device)
+    /// <summary>
+    /// The id of the last call an emergency call point raised (its last <c>call</c> or <c>welfare</c> event), or null when
+    /// it raised none: what a person answering "the call" means.
+    /// </summary>
+    public string? LastCallId(string device)
     {
         lock (_gate)
         {
-            return _outputs.GetValueOrDefault(device);
+            for (int i = _reports.Count - 1; i >= 0; i--)
+            {
+                DeviceReport report = _reports[i];
+                if (report.Device == device && !report.Raw && report.EventName is "call" or "welfare" && report.Body is { } body && FieldText(body, "call") is { Length: > 0 } id)
+                {
+                    return id;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The last change of the device's output <paramref name="pin"/>, if it changed during the run.</summary>
+    public OutputChange? LastOutputChange(string device, string pin)
+    {
+        lock (_gate)
+        {
+            return _outputs.GetValueOrDefault((device, pin));
         }
     }
 
@@ -97,17 +119,16 @@ public sealed class ScenarioRecorder
 
     internal void TrackOutput(TimeSpan at, VirtualDevice device)
     {
-        if (device.DoorOutput is not { } output)
+        foreach ((string pin, SimulatedOutput output) in device.Outputs)
         {
-            return;
-        }
-
-        bool energised = output.Energised;
-        lock (_gate)
-        {
-            if (!_outputs.TryGetValue(device.Definition.Id, out OutputChange? last) || last.Energised != energised)
+            bool energised = output.Energised;
+            lock (_gate)
             {
-                _outputs[device.Definition.Id] = new OutputChange(at, System.Diagnostics.Stopwatch.GetTimestamp(), energised);
+                (string, string) key = (device.Definition.Id, pin);
+                if (!_outputs.TryGetValue(key, out OutputChange? last) || last.Energised != energised)
+                {
+                    _outputs[key] = new OutputChange(at, System.Diagnostics.Stopwatch.GetTimestamp(), energised);
+                }
             }
         }
     }
@@ -151,5 +172,5 @@ public sealed record DeviceDelivery(TimeSpan At, long RealTimestamp, string Devi
 /// <summary>A message a device sent that the broker took; <see cref="Raw"/> for bytes a publish-raw step injected.</summary>
 public sealed record DeviceReport(TimeSpan At, long RealTimestamp, string Device, string Topic, string Channel, string? EventName, JsonElement? Body, bool Raw);
 
-/// <summary>A door output reaching a level.</summary>
+/// <summary>An output reaching a level.</summary>
 public sealed record OutputChange(TimeSpan At, long RealTimestamp, bool Energised);

@@ -15,6 +15,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SmartCommunity.Edge;
+using SmartCommunity.Edge.Calls;
+using SmartCommunity.Edge.Operators;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
 using SmartCommunity.Simulation.Devices;
@@ -31,6 +33,9 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     /// <summary>The operator the runner acts as on the HTTP API.</summary>
     public const string OperatorName = "scenario";
 
+    /// <summary>The admin the runner acts as when a step says <c>as: admin</c> (a forced fire reset).</summary>
+    public const string AdminName = "scenario-admin";
+
     /// <summary>The relay's edge id (a topic level).</summary>
     public const string EdgeId = "scenario";
 
@@ -46,6 +51,8 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     private readonly HttpClient _http = new();
     private readonly string _data;
     private readonly bool _deleteData;
+    private string _operatorToken = "";
+    private string _adminToken = "";
     private EdgeOptions _edgeOptions;
 
     private ScenarioWorld(Scenario scenario, ScenarioRunOptions options)
@@ -224,7 +231,15 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     }
 
     /// <summary>Calls the edge's HTTP API as the scenario's operator; (0, why) when the edge is not running.</summary>
-    public async Task<(int Status, string Body)> CallApiAsync(HttpMethod method, string path, object? body, CancellationToken cancel)
+    public Task<(int Status, string Body)> CallApiAsync(HttpMethod method, string path, object? body, CancellationToken cancel) =>
+        CallApiAsync(method, path, body, ApiCaller.Operator, null, cancel);
+
+    /// <summary>
+    /// Calls the edge's HTTP API as <paramref name="caller"/> (an operator, an admin, or nobody, as a backend's callback
+    /// does) with extra <paramref name="headers"/>; (0, why) when the edge is not running.
+    /// </summary>
+    public async Task<(int Status, string Body)> CallApiAsync(
+        HttpMethod method, string path, object? body, ApiCaller caller, IReadOnlyDictionary<string, string>? headers, CancellationToken cancel)
     {
         if (Edge is null)
         {
@@ -235,6 +250,22 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
+        }
+
+        string? token = caller switch
+        {
+            ApiCaller.Operator => _operatorToken,
+            ApiCaller.Admin => _adminToken,
+            _ => null,
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        foreach ((string name, string value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         using HttpResponseMessage response = await _http.SendAsync(request, cancel);
@@ -289,7 +320,8 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         // Restarts come back on the same ports, as sc-edge under systemd would.
         _edgeOptions = EdgeOptionsFor(Edge.MqttPort, Edge.HttpAddress.Port, Upstream);
         _http.BaseAddress = Edge.HttpAddress;
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Edge.Operators.IssueAsync(OperatorName));
+        _operatorToken = await Edge.Operators.IssueAsync(OperatorName);
+        _adminToken = await Edge.Operators.IssueAsync(AdminName, role: OperatorRoles.Admin);
 
         foreach (var definition in Scenario.Layout.DeclaredDevices)
         {
@@ -311,10 +343,15 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
 
         // The file does not change during a run; a file watcher would only add real-time events.
         RuleEngine = new RuleEngineOptions { WatchFile = false },
-        Relays = upstream is null || Scenario.Upstream is not { } definition ? null : new RelayConfiguration
-        {
-            EdgeId = EdgeId,
-            Relays =
+        Relays = RelaysFor(upstream),
+    };
+
+    // The upstream webhook (when the scenario has one) as the edge's only relay, and the scenario's call dispatch.
+    private RelayConfiguration? RelaysFor(WebhookSink? upstream)
+    {
+        RelayDefinition[] relays = upstream is null || Scenario.Upstream is not { } definition
+            ? []
+            :
             [
                 new RelayDefinition
                 {
@@ -323,12 +360,48 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
                     Webhook = new WebhookRelayOptions { Url = upstream.Url },
                     Delivery = new RelayDeliveryOptions { BackoffInitial = definition.BackoffInitial, BackoffMax = definition.BackoffMax, AttemptTimeout = TimeSpan.FromSeconds(10) },
                 },
-            ],
-        },
-    };
+            ];
+        if (relays.Length == 0 && Scenario.Calls is null)
+        {
+            return null;
+        }
+
+        return new RelayConfiguration
+        {
+            EdgeId = EdgeId,
+            Relays = relays,
+            Calls = Scenario.Calls is { } calls ? CallOptionsFor(calls) : new CallDispatchOptions(),
+        };
+    }
+
+    /// <summary>The edge's call dispatch options for a scenario's <c>calls:</c>; a time left out keeps the edge's default.</summary>
+    public static CallDispatchOptions CallOptionsFor(CallsDefinition calls)
+    {
+        var defaults = new CallDispatchOptions();
+        return new CallDispatchOptions
+        {
+            Chain = calls.Chain,
+            AckTimeout = calls.AckTimeout ?? defaults.AckTimeout,
+            OperatorAfter = calls.OperatorAfter ?? defaults.OperatorAfter,
+            SounderAfter = calls.SounderAfter ?? defaults.SounderAfter,
+        };
+    }
 
     // The Last Will reaches the edge a moment after the socket closes; the step is not over until the edge has handled
     // it completely (twin, rules, log: its handled count moves only at the end).
     private void WaitForWill(string id, long handledBefore) =>
         SpinUntil(() => Edge is null || Handled() > handledBefore, $"the edge handles the Last Will of {id}");
+}
+
+/// <summary>Who an API call of the runner is made as.</summary>
+public enum ApiCaller
+{
+    /// <summary>The runner's operator (<see cref="ScenarioWorld.OperatorName"/>, role operator).</summary>
+    Operator,
+
+    /// <summary>The runner's admin (<see cref="ScenarioWorld.AdminName"/>, role admin).</summary>
+    Admin,
+
+    /// <summary>No operator token: a backend calling back with what the edge gave it.</summary>
+    Anonymous,
 }

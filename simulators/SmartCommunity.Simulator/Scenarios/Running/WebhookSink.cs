@@ -100,15 +100,16 @@ public sealed class WebhookSink : IAsyncDisposable
     }
 }
 
-/// <summary>The parts of a relayed envelope the expectations look at.</summary>
-public sealed record UpstreamEnvelope(long Id, string Key, string Source, string Channel, string? Name)
+/// <summary>The parts of a relayed envelope the expectations and stimuli look at; <see cref="Payload"/> is the record as the edge wrote it.</summary>
+public sealed record UpstreamEnvelope(long Id, string Key, string Source, string Channel, string? Name, JsonElement? Payload = null)
 {
     public static UpstreamEnvelope From(JsonElement e) => new(
         e.GetProperty("id").GetInt64(),
         e.GetProperty("key").GetString() ?? "",
         e.GetProperty("source").GetString() ?? "",
         e.GetProperty("channel").GetString() ?? "",
-        e.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null);
+        e.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+        e.TryGetProperty("payload", out JsonElement payload) && payload.ValueKind == JsonValueKind.Object ? payload.Clone() : null);
 }
 
 /// <summary>How a scenario run is set up: where the edge keeps its data, where logs and progress go.</summary>

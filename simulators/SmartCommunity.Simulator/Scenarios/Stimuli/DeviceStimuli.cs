@@ -16,9 +16,15 @@ public static class DeviceStimuli
 {
     public const int MaxRawBytes = 1024 * 1024;
 
+    /// <summary>How long a press holds a button: a person's press, well past any contact debounce.</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromMilliseconds(500);
+
     public static void AddTo(StimulusRegistry registry)
     {
-        registry.Add(new Stimulus("pin", "pin: { device, pin, active: true|false } sets a digital input of the device (a door's fire or doorClosed)", BindPin));
+        registry.Add(new Stimulus("pin", "pin: { device, pin, active: true|false } sets a digital input of the device and holds it (a door's fire or doorClosed, a switch)", BindPin));
+        registry.Add(new Stimulus("press",
+            $"press: {{ device, button, hold?: {ScenarioTime.Format(DefaultHold)} }} presses a push button (a digital input: hush, test, call, cancel, resetButton) and lets go after hold",
+            BindPress));
         registry.Add(new Stimulus("sensor", "sensor: { device, pin?, value } sets an analog input (a smoke head's level); pin may be left out when the device has one", BindSensor));
         registry.Add(new Stimulus("reboot", "reboot: { device } power-cycles the device: Last Will, new firmware, same store (the boot count grows)", a =>
         {
@@ -71,6 +77,24 @@ public static class DeviceStimuli
         return ScenarioAction.Set($"{pin} of {device.Id} {(active ? "active" : "inactive")}", world => world.Device(device.Id).DigitalInputs[pin].Active = active);
     }
 
+    private static IScenarioAction BindPress(ScenarioArguments a)
+    {
+        a.AllowOnly("device", "button", "hold");
+        DeviceDefinition device = a.Device("device", HasPin(SimulatedPinKind.DigitalInput));
+        string button = a.Pin("button", device, SimulatedPinKind.DigitalInput);
+        TimeSpan hold = a.OptionalDuration("hold") ?? DefaultHold;
+        if (hold <= TimeSpan.Zero)
+        {
+            throw a.Error("hold", "a press of no time presses nothing; give e.g. hold: 500ms");
+        }
+
+        return Press($"press {button} of {device.Id} for {ScenarioTime.Format(hold)}", device.Id, button, hold);
+    }
+
+    /// <summary>Presses an input of the device for <paramref name="hold"/> of virtual time; it lets go by itself.</summary>
+    internal static ScenarioAction Press(string description, string device, string pin, TimeSpan hold) =>
+        ScenarioAction.Set(description, world => world.Device(device).DigitalInputs[pin].Press(world.Time, hold));
+
     private static IScenarioAction BindSensor(ScenarioArguments a)
     {
         a.AllowOnly("device", "pin", "value");
@@ -82,7 +106,7 @@ public static class DeviceStimuli
         }
         else
         {
-            string[] analog = VirtualDevice.PinsOf(device.Kind)!.Where(p => p.Value == SimulatedPinKind.AnalogInput).Select(p => p.Key).ToArray();
+            string[] analog = VirtualDevice.PinsOf(device)!.Where(p => p.Value == SimulatedPinKind.AnalogInput).Select(p => p.Key).ToArray();
             pin = analog.Length == 1 ? analog[0] : throw a.Error($"{device.Id} has several analog inputs ({string.Join(", ", analog)}); name one with pin:");
         }
 
@@ -136,6 +160,6 @@ public static class DeviceStimuli
 
     private static string Shorten(string text) => text.Length <= 40 ? text : string.Create(CultureInfo.InvariantCulture, $"{text[..37]}...");
 
-    private static Func<DeviceDefinition, string?> HasPin(SimulatedPinKind kind) =>
-        d => VirtualDevice.PinsOf(d.Kind)!.Values.Contains(kind) ? null : $"has no {ScenarioArguments.Describe(kind)}";
+    internal static Func<DeviceDefinition, string?> HasPin(SimulatedPinKind kind) =>
+        d => VirtualDevice.PinsOf(d)!.Values.Contains(kind) ? null : $"has no {ScenarioArguments.Describe(kind)}";
 }

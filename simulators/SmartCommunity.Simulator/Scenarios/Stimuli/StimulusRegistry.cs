@@ -21,9 +21,12 @@ public sealed class StimulusRegistry
         DeviceStimuli.AddTo(registry);
         DoorStimuli.AddTo(registry);
         SmokeStimuli.AddTo(registry);
+        CallPointStimuli.AddTo(registry);
+        LeakStimuli.AddTo(registry);
         EdgeStimuli.AddTo(registry);
         UpstreamStimuli.AddTo(registry);
         OperatorStimuli.AddTo(registry);
+        CallStimuli.AddTo(registry);
         return registry;
     }
 
