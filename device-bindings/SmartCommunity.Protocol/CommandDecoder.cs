@@ -36,43 +36,8 @@ public sealed class CommandDecoder
             return CommandRejection.UnsupportedVersion;
         }
 
-        if (_reader.StringEquals("cmd", CommandNames.Release))
-        {
-            command.Kind = CommandKind.Release;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.Reset))
-        {
-            command.Kind = CommandKind.Reset;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.SelfTest))
-        {
-            command.Kind = CommandKind.SelfTest;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.Lock))
-        {
-            command.Kind = CommandKind.Lock;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.Unlock))
-        {
-            command.Kind = CommandKind.Unlock;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.Close))
-        {
-            command.Kind = CommandKind.Close;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.CallReceived))
-        {
-            command.Kind = CommandKind.CallReceived;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.CallHandled))
-        {
-            command.Kind = CommandKind.CallHandled;
-        }
-        else if (_reader.StringEquals("cmd", CommandNames.Sound))
-        {
-            command.Kind = CommandKind.Sound;
-        }
-        else
+        command.Kind = KindOf(_reader);
+        if (command.Kind == CommandKind.Unknown)
         {
             return CommandRejection.UnknownCommand;
         }
@@ -115,5 +80,19 @@ public sealed class CommandDecoder
         int macLength = _reader.CopyString("mac", command.Mac);
         command.MacLength = macLength < 0 ? 0 : macLength;
         return CommandRejection.None;
+    }
+
+    // Every command kind after Unknown, by its wire name (CommandNames.NameOf is the one table of names).
+    private static CommandKind KindOf(PayloadReader reader)
+    {
+        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Sound; kind++)
+        {
+            if (reader.StringEquals("cmd", CommandNames.NameOf((CommandKind)kind)))
+            {
+                return (CommandKind)kind;
+            }
+        }
+
+        return CommandKind.Unknown;
     }
 }

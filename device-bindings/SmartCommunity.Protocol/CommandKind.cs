@@ -1,6 +1,9 @@
 namespace SmartCommunity.Protocol;
 
-/// <summary>Commands of protocol v1 (hardware-docs/protocol.md §4). Later device issues append to this list.</summary>
+/// <summary>
+/// Commands of protocol v1 (hardware-docs/protocol.md §4). Later device issues append to this list, and move the
+/// decoder's upper bound (CommandDecoder.KindOf) to the new last one; a test checks every name decodes.
+/// </summary>
 public enum CommandKind
 {
     Unknown = 0,

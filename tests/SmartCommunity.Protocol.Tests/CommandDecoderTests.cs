@@ -207,4 +207,21 @@ public sealed class CommandDecoderTests
         Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"c10\",\"cmd\":\"close\"}"));
         Assert.AreEqual(0, _command.CallIdLength);
     }
+
+    [TestMethod]
+    public void Decode_EveryCommandKind_DecodesFromItsWireName()
+    {
+        foreach (CommandKind kind in System.Enum.GetValues<CommandKind>())
+        {
+            if (kind == CommandKind.Unknown)
+            {
+                continue;
+            }
+
+            CommandRejection rejection = Decode("{\"v\":1,\"id\":\"k\",\"cmd\":\"" + CommandNames.NameOf(kind) + "\",\"call\":\"1-1\"}");
+
+            Assert.AreEqual(CommandRejection.None, rejection, kind.ToString());
+            Assert.AreEqual(kind, _command.Kind);
+        }
+    }
 }
