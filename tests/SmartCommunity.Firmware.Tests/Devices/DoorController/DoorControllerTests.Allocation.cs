@@ -1,15 +1,11 @@
 namespace SmartCommunity.Firmware.Tests.Devices.DoorController;
 
-using System;
 using System.Collections.Generic;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
-/// <summary>
-/// The steady-state loop must not allocate (STYLE.md §6: preallocated buffers in the loop), since a
-/// nanoFramework heap fragments and its GC pauses the loop. Measured on the net10 build.
-/// </summary>
+/// <summary>The steady-state loop must not allocate: see <see cref="Allocations"/> (preallocated buffers in the loop).</summary>
 public sealed partial class DoorControllerTests
 {
     [TestMethod]
@@ -26,9 +22,7 @@ public sealed partial class DoorControllerTests
         long rejected = rig.Controller.Commands.Rejected;
         long malformedFireStates = rig.Controller.MalformedFireStates;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        traffic.Run(6000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.During(() => traffic.Run(6000));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by 6000 door controller steps");
         Assert.IsGreaterThan(published + 500, rig.Transport.PublishCount);
@@ -43,12 +37,11 @@ public sealed partial class DoorControllerTests
     private sealed class DoorTraffic
     {
         private readonly DoorRig _rig;
-        private readonly byte[][] _commands;
+        private readonly CommandRotation _commands;
         private readonly byte[] _fireClear = Published.Bytes("{\"v\":1,\"state\":\"clear\"}");
         private readonly byte[] _fireAlarm = Published.Bytes("{\"v\":1,\"state\":\"alarm\"}");
         private readonly byte[] _fireMalformed = Published.Bytes("{\"v\":1,\"state\":");
         private int _iteration;
-        private int _nextCommand;
 
         public DoorTraffic(DoorRig rig)
         {
@@ -57,7 +50,7 @@ public sealed partial class DoorControllerTests
             for (int i = 0; i < 40; i++)
             {
                 string name = i % 5 == 4 ? "self-test" : i % 2 == 0 ? "release" : "reset";
-                byte[] command = Published.Bytes("{\"v\":1,\"id\":\"a" + i + "\",\"cmd\":\"" + name + "\",\"ctr\":" + i + "}");
+                byte[] command = DeviceRig.CommandPayload("a" + i, name, ",\"ctr\":" + i);
                 commands.Add(command);
                 if (i % 10 == 3)
                 {
@@ -65,22 +58,19 @@ public sealed partial class DoorControllerTests
                 }
             }
 
-            commands.Add(Published.Bytes("{\"v\":1,\"id\":\"late\",\"cmd\":\"release\",\"boot\":" + DoorRig.Boot + ",\"exp\":1}"));
-            commands.Add(Published.Bytes("{\"v\":1,\"id\":\"bad\",\"cmd\":\"launch\"}"));
+            commands.Add(DeviceRig.CommandPayload("late", "release", ",\"boot\":" + DoorRig.Boot + ",\"exp\":1"));
+            commands.Add(DeviceRig.CommandPayload("bad", "launch"));
             commands.Add(Published.Bytes("{\"v\":1,\"id\":"));
-            _commands = commands.ToArray();
+            _commands = new CommandRotation(commands.ToArray());
         }
 
         public void Run(int iterations)
         {
             DoorRig rig = _rig;
-            string commandTopic = rig.Identity.CommandTopic;
             string fireTopic = rig.Identity.FireStateTopic;
             for (int n = 0; n < iterations; n++)
             {
                 int i = _iteration++;
-                long now = rig.Clock.Advance(20);
-
                 switch (i % 500)
                 {
                     case 0: rig.FireInput.Active = true; break;
@@ -99,26 +89,20 @@ public sealed partial class DoorControllerTests
                     case 1300: rig.Transport.Reconnect(); break;
                 }
 
-                rig.Controller.Step(now);
+                rig.Step(20);
 
                 switch (i % 700)
                 {
-                    case 200: Deliver(fireTopic, _fireAlarm, now); break;
-                    case 260: Deliver(fireTopic, _fireClear, now); break;
-                    case 400: Deliver(fireTopic, _fireMalformed, now); break;
+                    case 200: rig.Deliver(fireTopic, _fireAlarm); break;
+                    case 260: rig.Deliver(fireTopic, _fireClear); break;
+                    case 400: rig.Deliver(fireTopic, _fireMalformed); break;
                 }
 
                 if (i % 13 == 0)
                 {
-                    Deliver(commandTopic, _commands[_nextCommand], now);
-                    _nextCommand = (_nextCommand + 1) % _commands.Length;
+                    _commands.DeliverNext(rig);
                 }
             }
-        }
-
-        private void Deliver(string topic, byte[] payload, long now)
-        {
-            _rig.Controller.HandleMessage(topic, payload, payload.Length, now);
         }
     }
 }

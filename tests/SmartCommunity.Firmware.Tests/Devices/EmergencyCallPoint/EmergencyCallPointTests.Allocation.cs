@@ -1,11 +1,10 @@
 namespace SmartCommunity.Firmware.Tests.Devices.EmergencyCallPoint;
 
-using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
-/// <summary>The steady-state loop must not allocate (STYLE.md §6), call ids included. Measured on the net10 build.</summary>
+/// <summary>The steady-state loop must not allocate (see <see cref="Allocations"/>), call ids included.</summary>
 public sealed partial class EmergencyCallPointTests
 {
     [TestMethod]
@@ -20,9 +19,7 @@ public sealed partial class EmergencyCallPointTests
         long rejected = rig.Point.Commands.Rejected;
         long sounderWrites = rig.Sounder.Writes;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        traffic.Run(CallTraffic.Cycle * 3);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.During(() => traffic.Run(CallTraffic.Cycle * 3));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by 6000 emergency call point steps");
         Assert.AreEqual(calls + 12, rig.Point.Calls, "three button calls and one welfare call per cycle");
@@ -56,22 +53,22 @@ public sealed partial class EmergencyCallPointTests
             _rig = rig;
             for (int n = 1; n <= MaxCalls; n++)
             {
-                string call = ",\"call\":\"" + EmergencyCallPointRig.Boot + "-" + n + "\"}";
-                _received[n] = Published.Bytes("{\"v\":1,\"id\":\"r" + n + "\",\"cmd\":\"call-received\"" + call);
-                _sound[n] = Published.Bytes("{\"v\":1,\"id\":\"s" + n + "\",\"cmd\":\"sound\"" + call);
-                _handled[n] = Published.Bytes("{\"v\":1,\"id\":\"h" + n + "\",\"cmd\":\"call-handled\"" + call);
-                _stale[n] = Published.Bytes("{\"v\":1,\"id\":\"x" + n + "\",\"cmd\":\"sound\",\"call\":\"1-1\"}");
-                _selfTest[n] = Published.Bytes("{\"v\":1,\"id\":\"t" + n + "\",\"cmd\":\"self-test\"}");
+                string call = EmergencyCallPointRig.CallField(EmergencyCallPointRig.Boot + "-" + n);
+                _received[n] = DeviceRig.CommandPayload("r" + n, "call-received", call);
+                _sound[n] = DeviceRig.CommandPayload("s" + n, "sound", call);
+                _handled[n] = DeviceRig.CommandPayload("h" + n, "call-handled", call);
+                _stale[n] = DeviceRig.CommandPayload("x" + n, "sound", EmergencyCallPointRig.CallField("1-1"));
+                _selfTest[n] = DeviceRig.CommandPayload("t" + n, "self-test");
             }
         }
 
         public void Run(int iterations)
         {
             EmergencyCallPointRig rig = _rig;
+            string commandTopic = rig.Identity.CommandTopic;
             for (int k = 0; k < iterations; k++)
             {
                 int phase = _iteration++ % Cycle;
-                long now = rig.Clock.Advance(phase == 1200 ? rig.Point.NoActivityMs : 20);
                 rig.CallButton.Active = (phase >= 10 && phase < 15) || (phase >= 850 && phase < 855) || (phase >= 1400 && phase < 1405);
                 rig.CancelButton.Active = phase >= 950 && phase < 955;
                 rig.Motion!.Active = phase >= 1300 && phase < 1303;
@@ -82,27 +79,22 @@ public sealed partial class EmergencyCallPointTests
                     case 1000: rig.Transport.Reconnect(); break;
                 }
 
-                rig.Point.Step(now);
+                rig.Step(phase == 1200 ? rig.Point.NoActivityMs : 20);
 
                 int n = (int)rig.Point.Calls;
                 switch (phase)
                 {
-                    case 100: Deliver(_received[n], now); break;
-                    case 101: Deliver(_received[n], now); break;
-                    case 200: Deliver(_sound[n], now); break;
-                    case 300: Deliver(_handled[n], now); break;
-                    case 1100: Deliver(_stale[n], now); break;
-                    case 1110: Deliver(_selfTest[n], now); break;
-                    case 1250: Deliver(_received[n], now); break;
-                    case 1260: Deliver(_sound[n], now); break;
-                    case 1450: Deliver(_handled[n], now); break;
+                    case 100: rig.Deliver(commandTopic, _received[n]); break;
+                    case 101: rig.Deliver(commandTopic, _received[n]); break;
+                    case 200: rig.Deliver(commandTopic, _sound[n]); break;
+                    case 300: rig.Deliver(commandTopic, _handled[n]); break;
+                    case 1100: rig.Deliver(commandTopic, _stale[n]); break;
+                    case 1110: rig.Deliver(commandTopic, _selfTest[n]); break;
+                    case 1250: rig.Deliver(commandTopic, _received[n]); break;
+                    case 1260: rig.Deliver(commandTopic, _sound[n]); break;
+                    case 1450: rig.Deliver(commandTopic, _handled[n]); break;
                 }
             }
-        }
-
-        private void Deliver(byte[] command, long now)
-        {
-            _rig.Point.HandleMessage(_rig.Identity.CommandTopic, command, command.Length, now);
         }
     }
 }

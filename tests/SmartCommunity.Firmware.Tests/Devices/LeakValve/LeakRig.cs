@@ -17,7 +17,7 @@ internal enum ValveStart
 }
 
 /// <summary>A leak valve controller wired to a simulated probe, button and valve, driven in virtual time.</summary>
-internal sealed class LeakRig
+internal sealed class LeakRig : DeviceRig
 {
     public const long Boot = 4;
     public const long StepMs = 50;
@@ -36,6 +36,7 @@ internal sealed class LeakRig
         bool outputsEnergisedAtBoot = false,
         int openSwitchForced = 0,
         int closedSwitchForced = 0)
+        : base(LeakValveController.Kind, "leak-1", "1.0.0", keepMessages)
     {
         Settings = settings ?? new LeakValveSettings();
         long position = start == ValveStart.Open ? ValveTravelMs : start == ValveStart.Closed ? 0 : ValveTravelMs / 2;
@@ -52,16 +53,12 @@ internal sealed class LeakRig
 
         Probe = withProbe ? new SimulatedInput() : null;
         Button = withButton ? new SimulatedInput(buttonHeldAtBoot) : null;
-        Transport.KeepMessages = keepMessages;
-        Identity = new DeviceIdentity("site-1", "b1", LeakValveController.Kind, "leak-1", "1.0.0");
         Controller = new LeakValveController(
             Identity, Settings, Probe, Valve.DriveOpen, Valve.DriveClose, Valve.OpenSwitch, Valve.ClosedSwitch, Button,
             Clock, Transport, Boot);
     }
 
     public LeakValveSettings Settings { get; }
-
-    public ManualClock Clock { get; } = new ManualClock();
 
     public SimulatedValve Valve { get; }
 
@@ -70,31 +67,11 @@ internal sealed class LeakRig
 
     public SimulatedInput? Button { get; }
 
-    public RecordingTransport Transport { get; } = new RecordingTransport();
-
-    public DeviceIdentity Identity { get; }
-
     public LeakValveController Controller { get; }
 
-    public long Now => Clock.UptimeMs;
+    protected override IFirmwareDevice Device => Controller;
 
-    /// <summary>Moves time on: the valve travels under the drive set before, then the controller steps.</summary>
-    public void Step(long advanceMs = 0)
-    {
-        Clock.Advance(advanceMs);
-        Valve.Advance(advanceMs);
-        Controller.Step(Clock.UptimeMs);
-        AssertInterlock();
-    }
-
-    /// <summary>Steps every <see cref="StepMs"/> for <paramref name="durationMs"/>.</summary>
-    public void Run(long durationMs)
-    {
-        for (long elapsed = 0; elapsed < durationMs; elapsed += StepMs)
-        {
-            Step(StepMs);
-        }
-    }
+    protected override long LoopMs => StepMs;
 
     /// <summary>Steps until <paramref name="state"/> is reached; fails after <paramref name="limitMs"/>.</summary>
     public void RunUntil(ValveState state, long limitMs = 120_000)
@@ -125,19 +102,6 @@ internal sealed class LeakRig
         RunUntil(ValveState.Closed);
     }
 
-    public void Command(string id, string name) => Deliver(Identity.CommandTopic, "{\"v\":1,\"id\":\"" + id + "\",\"cmd\":\"" + name + "\"}");
-
-    public void Deliver(string topic, string json)
-    {
-        byte[] payload = Published.Bytes(json);
-        Controller.HandleMessage(topic, payload, payload.Length, Clock.UptimeMs);
-        AssertInterlock();
-    }
-
-    public List<string> Events() => Published.EventNames(Transport, Identity.EventTopic);
-
-    public List<JsonElement> EventPayloads() => Published.On(Transport, Identity.EventTopic);
-
     public JsonElement LastEvent(string name)
     {
         List<JsonElement> events = EventPayloads();
@@ -155,24 +119,11 @@ internal sealed class LeakRig
 
     public int Count(string eventName) => Events().FindAll(e => e == eventName).Count;
 
-    public List<JsonElement> States() => Published.On(Transport, Identity.StateTopic);
+    /// <summary>The valve travels under the drive set before the controller steps again.</summary>
+    protected override void OnTimePassed(long advanceMs) => Valve.Advance(advanceMs);
 
-    public JsonElement LastState()
-    {
-        List<JsonElement> states = States();
-        Assert.IsNotEmpty(states, "no state message");
-        return states[states.Count - 1];
-    }
-
-    public JsonElement LastAck()
-    {
-        List<JsonElement> acks = Published.On(Transport, Identity.AckTopic);
-        Assert.IsNotEmpty(acks, "no ack");
-        return acks[acks.Count - 1];
-    }
-
-    // The motor interlock holds after every call into the controller, in every test.
-    private void AssertInterlock()
+    /// <summary>The motor interlock holds after every call into the controller, in every test.</summary>
+    protected override void CheckInvariants()
     {
         if (Valve.DriveOpen.Energised && Valve.DriveClose.Energised)
         {

@@ -1,11 +1,10 @@
 namespace SmartCommunity.Firmware.Tests.Devices.LeakValve;
 
-using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
-/// <summary>The steady-state loop must not allocate (STYLE.md §6). Measured on the net10 build.</summary>
+/// <summary>The steady-state loop must not allocate: see <see cref="Allocations"/>.</summary>
 public sealed partial class LeakValveControllerTests
 {
     [TestMethod]
@@ -24,9 +23,7 @@ public sealed partial class LeakValveControllerTests
         long closeWrites = rig.Valve.DriveClose.Writes;
         long openWrites = rig.Valve.DriveOpen.Writes;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        traffic.Run(LeakTraffic.Cycle * 2);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.During(() => traffic.Run(LeakTraffic.Cycle * 2));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by two cycles of leak valve steps");
         Assert.AreEqual(leaks + 4, rig.Controller.Leaks);
@@ -51,28 +48,14 @@ public sealed partial class LeakValveControllerTests
         public const int Cycle = 4000;
 
         private readonly LeakRig _rig;
-        private readonly byte[][] _periodic = new byte[24][];
-        private readonly byte[][] _resets = new byte[6][];
-        private readonly byte[][] _closes = new byte[6][];
+        private readonly CommandRotation _periodic = new CommandRotation("p", 24, i => i % 3 == 2 ? "unlock" : "self-test");
+        private readonly CommandRotation _resets = new CommandRotation("r", 6, _ => "reset");
+        private readonly CommandRotation _closes = new CommandRotation("c", 6, _ => "close");
         private int _iteration;
-        private int _nextPeriodic;
-        private int _nextReset;
-        private int _nextClose;
 
         public LeakTraffic(LeakRig rig)
         {
             _rig = rig;
-            for (int i = 0; i < _periodic.Length; i++)
-            {
-                string name = i % 3 == 2 ? "unlock" : "self-test";
-                _periodic[i] = Published.Bytes("{\"v\":1,\"id\":\"p" + i + "\",\"cmd\":\"" + name + "\"}");
-            }
-
-            for (int i = 0; i < _resets.Length; i++)
-            {
-                _resets[i] = Published.Bytes("{\"v\":1,\"id\":\"r" + i + "\",\"cmd\":\"reset\"}");
-                _closes[i] = Published.Bytes("{\"v\":1,\"id\":\"c" + i + "\",\"cmd\":\"close\"}");
-            }
         }
 
         public static LeakValveSettings Settings() => new LeakValveSettings
@@ -98,36 +81,29 @@ public sealed partial class LeakValveControllerTests
                     case 300: rig.Button!.Active = true; break;
                     case 304: rig.Button!.Active = false; break;
                     case 320: rig.Probe!.Active = false; break;
-                    case 500: Deliver(_resets, ref _nextReset); break;
-                    case 700: Deliver(_closes, ref _nextClose); break;
+                    case 500: _resets.DeliverNext(rig); break;
+                    case 700: _closes.DeliverNext(rig); break;
                     case 900: rig.Button!.Active = true; break;
                     case 904: rig.Button!.Active = false; break;
                     case 1100: rig.Valve.Jammed = true; break;
-                    case 1110: Deliver(_closes, ref _nextClose); break;
+                    case 1110: _closes.DeliverNext(rig); break;
                     case 1700: rig.Valve.Jammed = false; break;
-                    case 1710: Deliver(_resets, ref _nextReset); break;
+                    case 1710: _resets.DeliverNext(rig); break;
                     case 2300: rig.Valve.Jammed = true; break;
                     case 2800: rig.Valve.Jammed = false; break;
                     case 3000: rig.Transport.Disconnect(); break;
                     case 3050: rig.Probe!.Active = true; break;
                     case 3200: rig.Transport.Reconnect(); break;
                     case 3300: rig.Probe!.Active = false; break;
-                    case 3500: Deliver(_resets, ref _nextReset); break;
+                    case 3500: _resets.DeliverNext(rig); break;
                 }
 
                 rig.Step(LeakRig.StepMs);
                 if (i % 37 == 0)
                 {
-                    Deliver(_periodic, ref _nextPeriodic);
+                    _periodic.DeliverNext(rig);
                 }
             }
-        }
-
-        private void Deliver(byte[][] commands, ref int next)
-        {
-            byte[] command = commands[next];
-            next = (next + 1) % commands.Length;
-            _rig.Controller.HandleMessage(_rig.Identity.CommandTopic, command, command.Length, _rig.Now);
         }
     }
 }

@@ -1,11 +1,10 @@
 namespace SmartCommunity.Firmware.Tests.Devices.ManualCallPoint;
 
-using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
-/// <summary>The steady-state loop must not allocate (STYLE.md §6). Measured on the net10 build.</summary>
+/// <summary>The steady-state loop must not allocate: see <see cref="Allocations"/>.</summary>
 public sealed partial class ManualCallPointTests
 {
     [TestMethod]
@@ -19,9 +18,7 @@ public sealed partial class ManualCallPointTests
         long executed = rig.Point.Commands.Executed;
         long rejected = rig.Point.Commands.Rejected;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        traffic.Run(CallPointTraffic.Cycle * 3);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.During(() => traffic.Run(CallPointTraffic.Cycle * 3));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by 6000 manual call point steps");
         Assert.AreEqual(activations + 3, rig.Point.Activations);
@@ -39,28 +36,20 @@ public sealed partial class ManualCallPointTests
         public const int Cycle = 2000;
 
         private readonly ManualCallPointRig _rig;
-        private readonly byte[][] _commands = new byte[24][];
+        private readonly CommandRotation _commands = new CommandRotation("m", 24, i => i % 6 == 5 ? "reset" : "self-test");
         private int _iteration;
-        private int _nextCommand;
 
         public CallPointTraffic(ManualCallPointRig rig)
         {
             _rig = rig;
-            for (int i = 0; i < _commands.Length; i++)
-            {
-                string name = i % 6 == 5 ? "reset" : "self-test";
-                _commands[i] = Published.Bytes("{\"v\":1,\"id\":\"m" + i + "\",\"cmd\":\"" + name + "\"}");
-            }
         }
 
         public void Run(int iterations)
         {
             ManualCallPointRig rig = _rig;
-            string commandTopic = rig.Identity.CommandTopic;
             for (int n = 0; n < iterations; n++)
             {
                 int i = _iteration++;
-                long now = rig.Clock.Advance(20);
                 int phase = i % Cycle;
                 rig.Glass.Active = (phase >= 100 && phase < 110 && phase % 2 == 0) || (phase >= 300 && phase < 900);
                 rig.LineFault!.Active = phase >= 1200 && phase < 1500;
@@ -71,12 +60,10 @@ public sealed partial class ManualCallPointTests
                     case 400: rig.Transport.Reconnect(); break;
                 }
 
-                rig.Point.Step(now);
+                rig.Step(20);
                 if (i % 37 == 0)
                 {
-                    byte[] command = _commands[_nextCommand];
-                    _nextCommand = (_nextCommand + 1) % _commands.Length;
-                    rig.Point.HandleMessage(commandTopic, command, command.Length, now);
+                    _commands.DeliverNext(rig);
                 }
             }
         }

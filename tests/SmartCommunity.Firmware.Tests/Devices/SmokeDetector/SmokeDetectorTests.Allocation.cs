@@ -1,11 +1,10 @@
 namespace SmartCommunity.Firmware.Tests.Devices.SmokeDetector;
 
-using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
-/// <summary>The steady-state loop must not allocate (STYLE.md §6). Measured on the net10 build.</summary>
+/// <summary>The steady-state loop must not allocate: see <see cref="Allocations"/>.</summary>
 public sealed partial class SmokeDetectorTests
 {
     [TestMethod]
@@ -23,9 +22,7 @@ public sealed partial class SmokeDetectorTests
         long rejected = rig.Detector.Commands.Rejected;
         traffic.ForgetObservations();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        traffic.Run(SmokeTraffic.Cycle * 3);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.During(() => traffic.Run(SmokeTraffic.Cycle * 3));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by 9000 smoke detector steps");
         Assert.AreEqual(alarms + 3, rig.Detector.Alarms);
@@ -51,18 +48,12 @@ public sealed partial class SmokeDetectorTests
         public const int AllFaults = SmokeFaults.OpenCircuit | SmokeFaults.ShortCircuit | SmokeFaults.SensorStuck | SmokeFaults.DirtyChamber;
 
         private readonly SmokeRig _rig;
-        private readonly byte[][] _commands = new byte[24][];
+        private readonly CommandRotation _commands = new CommandRotation("s", 24, i => i % 6 == 5 ? "release" : "self-test");
         private int _iteration;
-        private int _nextCommand;
 
         public SmokeTraffic(SmokeRig rig)
         {
             _rig = rig;
-            for (int i = 0; i < _commands.Length; i++)
-            {
-                string name = i % 6 == 5 ? "release" : "self-test";
-                _commands[i] = Published.Bytes("{\"v\":1,\"id\":\"s" + i + "\",\"cmd\":\"" + name + "\"}");
-            }
         }
 
         /// <summary>Every fault bit seen standing since the last <see cref="ForgetObservations"/>.</summary>
@@ -91,11 +82,9 @@ public sealed partial class SmokeDetectorTests
         public void Run(int iterations)
         {
             SmokeRig rig = _rig;
-            string commandTopic = rig.Identity.CommandTopic;
             for (int n = 0; n < iterations; n++)
             {
                 int i = _iteration++;
-                long now = rig.Clock.Advance(20);
                 int phase = i % Cycle;
                 int wobble = i % 2;
                 rig.Head.Value = phase < 200 ? SmokeRig.CleanAir + wobble
@@ -122,14 +111,12 @@ public sealed partial class SmokeDetectorTests
                     case 1500: rig.Battery.Active = false; break;
                 }
 
-                rig.Detector.Step(now);
+                rig.Step(20);
                 FaultsSeen |= rig.Detector.Faults;
                 LowBatterySeen |= rig.Detector.IsBatteryLow;
                 if (i % 37 == 0)
                 {
-                    byte[] command = _commands[_nextCommand];
-                    _nextCommand = (_nextCommand + 1) % _commands.Length;
-                    rig.Detector.HandleMessage(commandTopic, command, command.Length, now);
+                    _commands.DeliverNext(rig);
                 }
             }
         }

@@ -11,7 +11,7 @@ using SmartCommunity.Simulation.Hardware;
 /// A smoke detector wired to a simulated head, sounder, hush and test buttons and low-battery input, driven in
 /// virtual time. With <c>fitted: false</c> it uses the head-only constructor.
 /// </summary>
-internal sealed class SmokeRig
+internal sealed class SmokeRig : DeviceRig
 {
     public const long Boot = 3;
     public const int CleanAir = 300;
@@ -21,10 +21,9 @@ internal sealed class SmokeRig
     public const int LightSmoke = 650;
 
     public SmokeRig(SmokeDetectorSettings? settings = null, bool keepMessages = true, bool fitted = true, bool batteryLowAtBoot = false, bool buttonsHeldAtBoot = false)
+        : base(SmokeDetector.Kind, "smoke-1", "2.0.0", keepMessages)
     {
         Settings = settings ?? new SmokeDetectorSettings();
-        Transport.KeepMessages = keepMessages;
-        Identity = new DeviceIdentity("site-1", "b1", SmokeDetector.Kind, "smoke-1", "2.0.0");
         Battery.Active = batteryLowAtBoot;
         HushButton.Active = buttonsHeldAtBoot;
         TestButton.Active = buttonsHeldAtBoot;
@@ -34,8 +33,6 @@ internal sealed class SmokeRig
     }
 
     public SmokeDetectorSettings Settings { get; }
-
-    public ManualClock Clock { get; } = new ManualClock();
 
     public SimulatedAnalogInput Head { get; } = new SimulatedAnalogInput(CleanAir);
 
@@ -48,26 +45,12 @@ internal sealed class SmokeRig
     /// <summary>Active = battery low.</summary>
     public SimulatedInput Battery { get; } = new SimulatedInput();
 
-    public RecordingTransport Transport { get; } = new RecordingTransport();
-
-    public DeviceIdentity Identity { get; }
-
     public SmokeDetector Detector { get; }
 
-    public void Step(long advanceMs = 0)
-    {
-        Clock.Advance(advanceMs);
-        Detector.Step(Clock.UptimeMs);
-    }
+    protected override IFirmwareDevice Device => Detector;
 
-    /// <summary>Steps once per sample interval for <paramref name="durationMs"/>.</summary>
-    public void Run(long durationMs)
-    {
-        for (long elapsed = 0; elapsed < durationMs; elapsed += Settings.SampleIntervalMs)
-        {
-            Step(Settings.SampleIntervalMs);
-        }
-    }
+    /// <summary><see cref="DeviceRig.Run"/> steps once per sample interval.</summary>
+    protected override long LoopMs => Settings.SampleIntervalMs;
 
     /// <summary>Presses a button and releases it, each level held for the debounce time (200 ms in all).</summary>
     public void Press(SimulatedInput button)
@@ -105,27 +88,7 @@ internal sealed class SmokeRig
         return on;
     }
 
-    public void Command(string id, string name)
-    {
-        byte[] payload = Published.Bytes("{\"v\":1,\"id\":\"" + id + "\",\"cmd\":\"" + name + "\"}");
-        Detector.HandleMessage(Identity.CommandTopic, payload, payload.Length, Clock.UptimeMs);
-    }
-
-    public List<string> Events() => Published.EventNames(Transport, Identity.EventTopic);
-
-    public List<JsonElement> EventPayloads() => Published.On(Transport, Identity.EventTopic);
-
     public JsonElement Event(string name) => EventPayloads().Find(e => e.GetProperty("event").GetString() == name);
 
-    public List<JsonElement> States() => Published.On(Transport, Identity.StateTopic);
-
-    public JsonElement LastState()
-    {
-        List<JsonElement> states = States();
-        return states[states.Count - 1];
-    }
-
     public List<JsonElement> Telemetry() => Published.On(Transport, Identity.TelemetryTopic);
-
-    public List<JsonElement> Acks() => Published.On(Transport, Identity.AckTopic);
 }
