@@ -30,6 +30,33 @@ public sealed class Command
     public readonly byte[] Mac = new byte[MessageLimits.MaxMacLength];
     public int MacLength;
 
+    /// <summary>allow-list: true for "op":"full" (a list in parts), false for "op":"delta".</summary>
+    public bool FullList;
+
+    /// <summary>allow-list: the list version after applying ("ver", at least 1).</summary>
+    public long ListVersion;
+
+    /// <summary>allow-list full: this part ("part", 1..Parts) and how many parts ("parts").</summary>
+    public long Part;
+    public long Parts;
+
+    /// <summary>allow-list delta: the version the delta applies to ("base").</summary>
+    public long BaseVersion;
+
+    /// <summary>allow-list: the edge's wall clock in unix seconds ("now"); the door's only time reference.</summary>
+    public long NowUnixSeconds;
+
+    /// <summary>allow-list: entries "card:from:to" separated by ';' ("add"), raw ASCII.</summary>
+    public readonly byte[] Add = new byte[MessageLimits.MaxDownlinkBytes];
+    public int AddLength;
+
+    /// <summary>allow-list: card numbers separated by ';' ("remove"), raw ASCII.</summary>
+    public readonly byte[] Remove = new byte[MessageLimits.MaxDownlinkBytes];
+    public int RemoveLength;
+
+    /// <summary>grant / deny: the number of the access request answered ("req").</summary>
+    public long Request;
+
     public void Clear()
     {
         IdLength = 0;
@@ -40,6 +67,15 @@ public sealed class Command
         DurationMs = 0;
         MacLength = 0;
         CallIdLength = 0;
+        FullList = false;
+        ListVersion = 0;
+        Part = 0;
+        Parts = 0;
+        BaseVersion = 0;
+        NowUnixSeconds = 0;
+        AddLength = 0;
+        RemoveLength = 0;
+        Request = 0;
     }
 
     public bool HasSameId(byte[] id, int length)

@@ -79,13 +79,114 @@ public sealed class CommandDecoder
 
         int macLength = _reader.CopyString("mac", command.Mac);
         command.MacLength = macLength < 0 ? 0 : macLength;
+
+        if (command.Kind == CommandKind.AllowList)
+        {
+            return DecodeAllowList(command);
+        }
+
+        if (command.Kind == CommandKind.Grant || command.Kind == CommandKind.Deny)
+        {
+            // An answer must say which request it answers (hardware-docs/protocol.md §4.4).
+            if (!_reader.TryGetInt64("req", out number) || number < 1)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.Request = number;
+        }
+
         return CommandRejection.None;
+    }
+
+    // The fields of an allow-list command (hardware-docs/protocol.md §4.4); what the entries say is checked by the door.
+    private CommandRejection DecodeAllowList(Command command)
+    {
+        if (_reader.StringEquals("op", CommandNames.ListOpFull))
+        {
+            command.FullList = true;
+        }
+        else if (!_reader.StringEquals("op", CommandNames.ListOpDelta))
+        {
+            return CommandRejection.BadArgument;
+        }
+
+        long number;
+        if (!_reader.TryGetInt64("ver", out number) || number < 1)
+        {
+            return CommandRejection.BadArgument;
+        }
+
+        command.ListVersion = number;
+        if (!_reader.TryGetInt64("now", out number) || number < 1)
+        {
+            return CommandRejection.BadArgument;
+        }
+
+        command.NowUnixSeconds = number;
+        if (command.FullList)
+        {
+            long parts;
+            if (!_reader.TryGetInt64("part", out number) || !_reader.TryGetInt64("parts", out parts)
+                || number < 1 || parts < 1 || number > parts)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.Part = number;
+            command.Parts = parts;
+        }
+        else
+        {
+            if (!_reader.TryGetInt64("base", out number) || number < 0)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.BaseVersion = number;
+        }
+
+        int length;
+        if (!TryCopyOptionalString("add", command.Add, out length))
+        {
+            return CommandRejection.BadArgument;
+        }
+
+        command.AddLength = length;
+        if (!TryCopyOptionalString("remove", command.Remove, out length))
+        {
+            return CommandRejection.BadArgument;
+        }
+
+        command.RemoveLength = length;
+        return CommandRejection.None;
+    }
+
+    // Absent is an empty string; present but not a string is an error.
+    private bool TryCopyOptionalString(string key, byte[] destination, out int length)
+    {
+        length = 0;
+        int start;
+        int rawLength;
+        JsonKind kind;
+        if (!_reader.TryFind(key, out start, out rawLength, out kind))
+        {
+            return true;
+        }
+
+        if (kind != JsonKind.String)
+        {
+            return false;
+        }
+
+        length = _reader.CopyString(key, destination);
+        return length >= 0;
     }
 
     // Every command kind after Unknown, by its wire name (CommandNames.NameOf is the one table of names).
     private static CommandKind KindOf(PayloadReader reader)
     {
-        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Sound; kind++)
+        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Deny; kind++)
         {
             if (reader.StringEquals("cmd", CommandNames.NameOf((CommandKind)kind)))
             {

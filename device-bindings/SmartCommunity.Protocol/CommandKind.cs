@@ -34,4 +34,13 @@ public enum CommandKind
 
     /// <summary>Emergency call point: nobody acknowledged the call named in "call" in time; sound the local sounder.</summary>
     Sound = 9,
+
+    /// <summary>Door: sync the local allow-list ("op" full in parts, or delta on a base version), with the edge's wall clock in "now".</summary>
+    AllowList = 10,
+
+    /// <summary>Door: the edge's answer "yes" to an access request "req"; unlock for "ms" (or the door's unlock time).</summary>
+    Grant = 11,
+
+    /// <summary>Door: the edge's answer "no" to an access request "req".</summary>
+    Deny = 12,
 }

@@ -12,6 +12,13 @@ public static class CommandNames
     public const string CallReceived = "call-received";
     public const string CallHandled = "call-handled";
     public const string Sound = "sound";
+    public const string AllowList = "allow-list";
+    public const string Grant = "grant";
+    public const string Deny = "deny";
+
+    /// <summary>Values of an allow-list command's "op".</summary>
+    public const string ListOpFull = "full";
+    public const string ListOpDelta = "delta";
 
     public const string ResultDone = "done";
     public const string ResultRejected = "rejected";
@@ -29,6 +36,9 @@ public static class CommandNames
             case CommandKind.CallReceived: return CallReceived;
             case CommandKind.CallHandled: return CallHandled;
             case CommandKind.Sound: return Sound;
+            case CommandKind.AllowList: return AllowList;
+            case CommandKind.Grant: return Grant;
+            case CommandKind.Deny: return Deny;
             default: return "unknown";
         }
     }
@@ -48,6 +58,8 @@ public static class CommandNames
             case CommandRejection.Oversized: return "oversized";
             case CommandRejection.BadArgument: return "bad-argument";
             case CommandRejection.LeakActive: return "leak-active";
+            case CommandRejection.VersionMismatch: return "version-mismatch";
+            case CommandRejection.ListFull: return "list-full";
             default: return "unknown";
         }
     }

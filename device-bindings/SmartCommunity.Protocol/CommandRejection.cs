@@ -16,4 +16,10 @@ public enum CommandRejection
 
     /// <summary>A valve asked to reopen while its leak probe still reads water.</summary>
     LeakActive,
+
+    /// <summary>An allow-list delta whose "base" is not the door's list version, or a full-list part out of order.</summary>
+    VersionMismatch,
+
+    /// <summary>An allow-list change did not fit the door's table: what fitted is stored, nothing it had was dropped.</summary>
+    ListFull,
 }

@@ -218,10 +218,96 @@ public sealed class CommandDecoderTests
                 continue;
             }
 
-            CommandRejection rejection = Decode("{\"v\":1,\"id\":\"k\",\"cmd\":\"" + CommandNames.NameOf(kind) + "\",\"call\":\"1-1\"}");
+            // Carries every argument some command requires, so each kind decodes.
+            CommandRejection rejection = Decode("{\"v\":1,\"id\":\"k\",\"cmd\":\"" + CommandNames.NameOf(kind)
+                + "\",\"call\":\"1-1\",\"req\":1,\"op\":\"delta\",\"ver\":2,\"base\":1,\"now\":1700000000}");
 
             Assert.AreEqual(CommandRejection.None, rejection, kind.ToString());
             Assert.AreEqual(kind, _command.Kind);
         }
+    }
+
+    [TestMethod]
+    public void Decode_AllowListFullPart_ReadsItsFields()
+    {
+        CommandRejection rejection = Decode(
+            "{\"v\":1,\"id\":\"a1\",\"cmd\":\"allow-list\",\"op\":\"full\",\"ver\":7,\"part\":2,\"parts\":3,"
+            + "\"now\":1764320000,\"add\":\"123:0:0;456:1700000000:1800000000\",\"remove\":\"789\"}");
+
+        Assert.AreEqual(CommandRejection.None, rejection);
+        Assert.AreEqual(CommandKind.AllowList, _command.Kind);
+        Assert.IsTrue(_command.FullList);
+        Assert.AreEqual(7L, _command.ListVersion);
+        Assert.AreEqual(2L, _command.Part);
+        Assert.AreEqual(3L, _command.Parts);
+        Assert.AreEqual(1764320000L, _command.NowUnixSeconds);
+        Assert.AreEqual("123:0:0;456:1700000000:1800000000", Encoding.ASCII.GetString(_command.Add, 0, _command.AddLength));
+        Assert.AreEqual("789", Encoding.ASCII.GetString(_command.Remove, 0, _command.RemoveLength));
+    }
+
+    [TestMethod]
+    public void Decode_AllowListDelta_ReadsBaseAndLeavesAbsentListsEmpty()
+    {
+        CommandRejection rejection = Decode("{\"v\":1,\"id\":\"a2\",\"cmd\":\"allow-list\",\"op\":\"delta\",\"ver\":8,\"base\":7,\"now\":1764320001}");
+
+        Assert.AreEqual(CommandRejection.None, rejection);
+        Assert.IsFalse(_command.FullList);
+        Assert.AreEqual(8L, _command.ListVersion);
+        Assert.AreEqual(7L, _command.BaseVersion);
+        Assert.AreEqual(0, _command.AddLength);
+        Assert.AreEqual(0, _command.RemoveLength);
+    }
+
+    [TestMethod]
+    [DataRow("\"op\":\"merge\",\"ver\":2,\"base\":1,\"now\":5", DisplayName = "unknown op")]
+    [DataRow("\"ver\":2,\"base\":1,\"now\":5", DisplayName = "no op")]
+    [DataRow("\"op\":\"delta\",\"base\":1,\"now\":5", DisplayName = "no ver")]
+    [DataRow("\"op\":\"delta\",\"ver\":0,\"base\":1,\"now\":5", DisplayName = "ver 0")]
+    [DataRow("\"op\":\"delta\",\"ver\":2,\"base\":1", DisplayName = "no now")]
+    [DataRow("\"op\":\"delta\",\"ver\":2,\"now\":5", DisplayName = "delta without base")]
+    [DataRow("\"op\":\"delta\",\"ver\":2,\"base\":-1,\"now\":5", DisplayName = "negative base")]
+    [DataRow("\"op\":\"full\",\"ver\":2,\"parts\":2,\"now\":5", DisplayName = "full without part")]
+    [DataRow("\"op\":\"full\",\"ver\":2,\"part\":3,\"parts\":2,\"now\":5", DisplayName = "part beyond parts")]
+    [DataRow("\"op\":\"full\",\"ver\":2,\"part\":0,\"parts\":2,\"now\":5", DisplayName = "part 0")]
+    [DataRow("\"op\":\"delta\",\"ver\":2,\"base\":1,\"now\":5,\"add\":12", DisplayName = "add not a string")]
+    [DataRow("\"op\":\"delta\",\"ver\":2,\"base\":1,\"now\":5,\"remove\":[1]", DisplayName = "remove not a string")]
+    public void Decode_AllowListWithBadFields_RejectsBadArgumentKeepingId(string fields)
+    {
+        Assert.AreEqual(CommandRejection.BadArgument, Decode("{\"v\":1,\"id\":\"a3\",\"cmd\":\"allow-list\"," + fields + "}"));
+        Assert.AreEqual("a3", Id());
+    }
+
+    [TestMethod]
+    [DataRow("grant", CommandKind.Grant)]
+    [DataRow("deny", CommandKind.Deny)]
+    public void Decode_Answer_ReadsTheRequestNumber(string name, CommandKind expected)
+    {
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"g1\",\"cmd\":\"" + name + "\",\"req\":42,\"ms\":3000,\"reason\":\"no entry\"}"));
+
+        Assert.AreEqual(expected, _command.Kind);
+        Assert.AreEqual(42L, _command.Request);
+        Assert.AreEqual(3000L, _command.DurationMs);
+    }
+
+    [TestMethod]
+    [DataRow("{\"v\":1,\"id\":\"g1\",\"cmd\":\"grant\"}")]
+    [DataRow("{\"v\":1,\"id\":\"g1\",\"cmd\":\"deny\",\"req\":0}")]
+    [DataRow("{\"v\":1,\"id\":\"g1\",\"cmd\":\"grant\",\"req\":\"5\"}")]
+    public void Decode_AnswerWithoutRequestNumber_RejectsBadArgument(string json)
+    {
+        Assert.AreEqual(CommandRejection.BadArgument, Decode(json));
+    }
+
+    [TestMethod]
+    public void Decode_NextCommandAfterAnAllowList_ForgetsItsFields()
+    {
+        Decode("{\"v\":1,\"id\":\"a1\",\"cmd\":\"allow-list\",\"op\":\"full\",\"ver\":7,\"part\":1,\"parts\":1,\"now\":9,\"add\":\"1:0:0\",\"remove\":\"2\"}");
+
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"g2\",\"cmd\":\"grant\",\"req\":3}"));
+        Assert.IsFalse(_command.FullList);
+        Assert.AreEqual(0L, _command.ListVersion);
+        Assert.AreEqual(0, _command.AddLength);
+        Assert.AreEqual(0, _command.RemoveLength);
+        Assert.AreEqual(0L, _command.NowUnixSeconds);
     }
 }

@@ -21,6 +21,14 @@ public sealed class CommandNamesTests
     }
 
     [TestMethod]
+    [DataRow(CommandRejection.VersionMismatch, "version-mismatch")]
+    [DataRow(CommandRejection.ListFull, "list-full")]
+    public void ReasonOf_AllowListRejections_UseTheContractNames(CommandRejection rejection, string expected)
+    {
+        Assert.AreEqual(expected, CommandNames.ReasonOf(rejection));
+    }
+
+    [TestMethod]
     public void NameOf_EveryKnownCommand_MatchesItsWireName()
     {
         Assert.AreEqual(CommandNames.Release, CommandNames.NameOf(CommandKind.Release));
@@ -30,6 +38,9 @@ public sealed class CommandNamesTests
         Assert.AreEqual(CommandNames.CallReceived, CommandNames.NameOf(CommandKind.CallReceived));
         Assert.AreEqual(CommandNames.CallHandled, CommandNames.NameOf(CommandKind.CallHandled));
         Assert.AreEqual(CommandNames.Sound, CommandNames.NameOf(CommandKind.Sound));
+        Assert.AreEqual("allow-list", CommandNames.NameOf(CommandKind.AllowList));
+        Assert.AreEqual("grant", CommandNames.NameOf(CommandKind.Grant));
+        Assert.AreEqual("deny", CommandNames.NameOf(CommandKind.Deny));
         Assert.AreEqual("unknown", CommandNames.NameOf(CommandKind.Unknown));
     }
 }

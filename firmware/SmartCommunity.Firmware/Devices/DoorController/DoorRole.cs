@@ -1,8 +1,8 @@
 namespace SmartCommunity.Firmware.Devices.DoorController;
 
 /// <summary>
-/// What the door output drives (hardware-docs/door-controller.md). In both roles "release" means de-energise:
-/// an egress lock unlocks, a hold-open magnet lets the fire door close and latch (it still opens by hand).
+/// What the door output drives (hardware-docs/door-controller.md, "The roles"). For the egress lock and the
+/// hold-open magnet "release" means de-energise; an entry lock may be fail-secure, where release means energise.
 /// </summary>
 public enum DoorRole
 {
@@ -11,4 +11,10 @@ public enum DoorRole
 
     /// <summary>A magnet holding a fire door open: energised = held open, de-energised = door closes.</summary>
     HoldOpen = 2,
+
+    /// <summary>
+    /// A lock that controls entry only, on a door whose egress side opens mechanically (lever, panic bar): fail-safe
+    /// or fail-secure (<see cref="LockMode"/>).
+    /// </summary>
+    EntryLock = 3,
 }

@@ -1,9 +1,18 @@
 namespace SmartCommunity.Firmware.Devices.DoorController;
 
-/// <summary>Door controller parameters, from the device configuration bundle (hardware-docs/protocol.md §7).</summary>
+/// <summary>
+/// Door controller parameters, from the device configuration bundle (hardware-docs/protocol.md §7); the names of
+/// the bundle keys and their ranges are in hardware-docs/door-controller.md, "Parameters".
+/// </summary>
 public sealed class DoorSettings
 {
     public DoorRole Role = DoorRole.EgressLock;
+
+    /// <summary>Fail-safe or fail-secure; only an entry lock may be fail-secure (anything else is refused and reported).</summary>
+    public LockMode LockMode = LockMode.FailSafe;
+
+    /// <summary>Release when the edge link is lost for <see cref="LinkLostMs"/>; a perimeter door (false) stays secure.</summary>
+    public bool EgressCritical;
 
     /// <summary>The fire input must read clear this long before a fire-input release ends (contact chatter).</summary>
     public long FireInputClearMs = 1000;
@@ -11,12 +20,39 @@ public sealed class DoorSettings
     /// <summary>The door-position contact must hold a new value this long before it counts.</summary>
     public long DoorContactDebounceMs = 50;
 
-    /// <summary>How long an unlock command releases an egress lock when it names no duration.</summary>
+    /// <summary>How long an unlock command releases the lock when it names no duration.</summary>
     public long DefaultUnlockMs = 5000;
 
-    /// <summary>The longest unlock a command may ask for; longer requests are refused as bad-argument.</summary>
+    /// <summary>The longest unlock a command or a grant may ask for; longer requests are refused as bad-argument.</summary>
     public long MaxUnlockMs = 600000;
 
     /// <summary>Period of the state heartbeat; the edge marks the device silent after several are missed.</summary>
     public long HeartbeatMs = 30000;
+
+    /// <summary>How long a granted card or the request-to-exit button unlocks the door (ends early when the door closes again).</summary>
+    public long UnlockMs = 5000;
+
+    /// <summary>An open door raises door-held after this long; 0 = no held-open alarm.</summary>
+    public long HeldOpenMs = 30000;
+
+    /// <summary>The request-to-exit button must hold a new level this long before it counts.</summary>
+    public long RexDebounceMs = 50;
+
+    /// <summary>Ask the edge about every card (access-request) before deciding locally.</summary>
+    public bool AskEdge;
+
+    /// <summary>How long an access request waits for grant or deny before the door decides from its allow-list.</summary>
+    public long OnlineWaitMs = 1500;
+
+    /// <summary>Without the edge this long, the link counts as lost; 0 = never.</summary>
+    public long LinkLostMs = 90000;
+
+    /// <summary>Entries of the local allow-list (16 bytes of RAM and of store each).</summary>
+    public int AllowListCapacity = 500;
+
+    /// <summary>Access events kept while they cannot be sent; beyond this the oldest is dropped and counted.</summary>
+    public int AccessBufferCapacity = 32;
+
+    /// <summary>How often the known wall time is saved, so a reboot without the edge keeps a lower bound of it; 0 = only on sync.</summary>
+    public long TimeSaveMs = 3600000;
 }

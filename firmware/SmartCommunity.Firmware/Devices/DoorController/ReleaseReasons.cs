@@ -1,8 +1,8 @@
 namespace SmartCommunity.Firmware.Devices.DoorController;
 
 /// <summary>
-/// Why the door output is released; a bit set. The output is energised only when no bit is set
-/// (hardware-docs/door-controller.md, "Release logic").
+/// Why the door is released (unlocked, or let close for a hold-open door); a bit set. The door is secured only
+/// when no bit is set (hardware-docs/door-controller.md, "Release logic").
 /// </summary>
 public static class ReleaseReasons
 {
@@ -18,13 +18,25 @@ public static class ReleaseReasons
     /// <summary>A release command is in force until a reset or lock command.</summary>
     public const int Command = 8;
 
-    /// <summary>An unlock command (access) is in force until its time runs out or a lock command.</summary>
+    /// <summary>An unlock command is in force until its time runs out or a lock command.</summary>
     public const int TimedUnlock = 16;
 
+    /// <summary>A card was granted (locally or by the edge): unlocked for the unlock time, or until the door closes again.</summary>
+    public const int Access = 32;
+
+    /// <summary>The request-to-exit button was pressed: unlocked for the unlock time, or until the door closes again.</summary>
+    public const int Rex = 64;
+
+    /// <summary>An egress-critical door has lost the edge link.</summary>
+    public const int LinkLost = 128;
+
     /// <summary>The highest bit, for loops over every reason.</summary>
-    public const int Last = TimedUnlock;
+    public const int Last = LinkLost;
 
     public const int AnyFire = FireInput | BuildingFire;
+
+    /// <summary>Reasons that last for one passage; a door held open under them raises door-held.</summary>
+    public const int Passage = Access | Rex;
 
     public static string NameOf(int reason)
     {
@@ -35,6 +47,9 @@ public static class ReleaseReasons
             case BuildingFire: return "building-fire";
             case Command: return "command";
             case TimedUnlock: return "timed-unlock";
+            case Access: return "access";
+            case Rex: return "rex";
+            case LinkLost: return "link-lost";
             default: return "unknown";
         }
     }

@@ -433,15 +433,16 @@ public sealed partial class DoorControllerTests
         Assert.DoesNotContain("door-opened", rig.Events());
 
         rig.Step(1);
-        Assert.AreEqual("door-opened", rig.Events()[^1]);
-        Assert.AreEqual("open", rig.EventPayloads()[^1].GetProperty("door").GetString());
+        // Opening a locked door also raises door-forced (DoorControllerTests.Alarms.cs), right after door-opened.
+        Assert.AreEqual("door-opened", rig.Events()[^2]);
+        Assert.AreEqual("open", rig.EventsNamed("door-opened")[^1].GetProperty("door").GetString());
         Assert.IsFalse(rig.Controller.IsDoorClosed);
 
         rig.DoorContact.Active = true;
         rig.Step(10);
         rig.Step(debounceMs);
-        Assert.AreEqual("door-closed", rig.Events()[^1]);
-        Assert.AreEqual("closed", rig.EventPayloads()[^1].GetProperty("door").GetString());
+        Assert.AreEqual("door-closed", rig.Events()[^2]);
+        Assert.AreEqual("closed", rig.EventsNamed("door-closed")[^1].GetProperty("door").GetString());
         Assert.IsTrue(rig.Controller.IsDoorClosed);
     }
 
