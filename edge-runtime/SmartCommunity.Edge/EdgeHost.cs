@@ -8,6 +8,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Access;
 using SmartCommunity.Edge.Alerts;
 using SmartCommunity.Edge.Broker;
 using SmartCommunity.Edge.Calls;
@@ -85,6 +86,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Emergency and welfare calls, acknowledged end to end and escalated (hardware-docs/emergency-calls.md).</summary>
     public required CallDesk Calls { get; init; }
 
+    /// <summary>Cards, doors' allow-lists, online decisions, anti-passback and the access audit (hardware-docs/access-control.md).</summary>
+    public required AccessControl Access { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -138,17 +142,19 @@ public sealed class EdgeHost : IAsyncDisposable
             twinKeeper.WentSilent = twin => rules.OnPresenceChangedAsync(twin.Definition, online: false);
             CallDesk calls = Opened(new CallDesk(layout, commands, alerts, log, database, options.Relays?.Calls ?? new CallDispatchOptions(), relays?.Names ?? [], time, loggerFactory.CreateLogger<CallDesk>()));
             calls.Listen(options.Relays?.CallAcks);
-            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls };
+            AccessControl access = Opened(new AccessControl(layout, twins, commands, alerts, log, database, time, loggerFactory.CreateLogger<AccessControl>()));
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls, Access = access };
             OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
             await operators.AuditPendingAsync().ConfigureAwait(false);
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
-                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls,
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
                 TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
+                Access = access,
             };
             opened.Clear();
             try
@@ -156,6 +162,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 await broker.StartAsync(pipeline).ConfigureAwait(false);
                 await fireRule.StartAsync().ConfigureAwait(false);
                 await calls.StartAsync().ConfigureAwait(false);
+                await access.StartAsync().ConfigureAwait(false);
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -188,6 +195,7 @@ public sealed class EdgeHost : IAsyncDisposable
         await Commands.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         await Calls.DisposeAsync().ConfigureAwait(false);
+        await Access.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();
         await TwinKeeper.DisposeAsync().ConfigureAwait(false);

@@ -282,6 +282,14 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         return (twin.Boot, twin.LastUptimeMs + Math.Max(0, sinceMs) + (long)_options.TimeToLive.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// The most bytes <paramref name="request"/> can take on the wire, whatever id, counter, boot and expiry it is sent
+    /// with, so a caller that splits content over several commands (allow-list parts) can keep each within the
+    /// 384-byte limit (protocol.md §6) without its reason being shortened.
+    /// </summary>
+    public static int MaxEncodedLength(CommandRequest request) =>
+        Encode(new string('f', MessageLimits.MaxIdLength), request, long.MaxValue, long.MaxValue, long.MaxValue, request.Reason).Length;
+
     // The reason is free text for people; it is shortened until the command fits the device's 384-byte limit
     // (protocol.md §6), so a long note can never make a device refuse the command as oversized.
     private static byte[] Encode(string id, CommandRequest request, long counter, long boot, long expiresAt)
@@ -319,6 +327,18 @@ public sealed partial class CommandPublisher : IAsyncDisposable
             if (request.CallId is not null)
             {
                 writer.WriteString("call", request.CallId);
+            }
+
+            foreach ((string name, object value) in request.Fields ?? [])
+            {
+                switch (value)
+                {
+                    case string text: writer.WriteString(name, text); break;
+                    case long number: writer.WriteNumber(name, number); break;
+                    case int number: writer.WriteNumber(name, number); break;
+                    case bool flag: writer.WriteBoolean(name, flag); break;
+                    default: throw new ArgumentException($"command field '{name}' must be a string, a whole number or a bool, not {value?.GetType().Name ?? "null"}", nameof(request));
+                }
             }
 
             writer.WriteString("mac", "");

@@ -1,5 +1,6 @@
 namespace SmartCommunity.Edge.Commands;
 
+using System.Collections.Generic;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Protocol;
 
@@ -15,6 +16,10 @@ public enum CommandOrigin
 /// <param name="Operator">The authenticated operator's name, for <see cref="CommandOrigin.Operator"/>; the rule's name for rules.</param>
 /// <param name="DurationMs">The command's duration argument ("ms"), e.g. how long an unlock lasts; 0 = none.</param>
 /// <param name="CallId">The emergency call a call command refers to ("call"), as the call point numbered it.</param>
+/// <param name="Fields">
+/// More arguments of the command, written in this order after the standard ones: a string, a whole number (long/int) or
+/// a bool each, e.g. the "op", "ver" and "add" of an allow-list sync (hardware-docs/access-control.md).
+/// </param>
 public sealed record CommandRequest(
     DeviceDefinition Device,
     CommandKind Kind,
@@ -22,7 +27,8 @@ public sealed record CommandRequest(
     CommandOrigin Origin,
     string? Operator = null,
     long DurationMs = 0,
-    string? CallId = null);
+    string? CallId = null,
+    IReadOnlyList<KeyValuePair<string, object>>? Fields = null);
 
 /// <summary>The answer to a <see cref="CommandRequest"/>: the command id when it was sent, or why it was refused.</summary>
 public sealed record CommandTicket(string? Id, string? RefusedBecause)

@@ -175,9 +175,9 @@ public static class CommandEndpoints
     // The same table the rules are checked against (hardware-docs/protocol.md §4.1), in an operator's words.
     private static string? WhyNotSupported(DeviceDefinition device, CommandKind kind)
     {
-        if (device.Kind == DeviceKinds.Door && kind == CommandKind.Unlock && device.Role != DeviceKinds.RoleEgressLock)
+        if (device.Kind == DeviceKinds.Door && kind == CommandKind.Unlock && device.Role == DeviceKinds.RoleHoldOpen)
         {
-            return $"unlock is for egress-lock doors; {device.Id} is a {device.Role} door (use release and reset)";
+            return $"unlock is for locks (egress-lock, entry-lock); {device.Id} is a {device.Role} door (use release and reset)";
         }
 
         return CommandSupport.WhyNot(device, kind);

@@ -71,6 +71,11 @@ public sealed class EdgeApi : IAsyncDisposable
         {
             _app.MapRegistryEndpoints(services.Registry, services.Layout);
         }
+
+        if (services.Access is not null)
+        {
+            _app.MapAccessEndpoints(services.Access, services.Layout);
+        }
     }
 
     public Uri Address => new(_app.Urls.First());

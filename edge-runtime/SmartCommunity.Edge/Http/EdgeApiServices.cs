@@ -39,4 +39,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Emergency and welfare calls: GET /calls, acknowledgements (<see cref="CallEndpoints"/>). Null only where a test leaves it out.</summary>
     public Calls.CallDesk? Calls { get; init; }
+
+    /// <summary>Cards, allow-lists and the access audit trail (<see cref="AccessEndpoints"/>). Null only where a test leaves it out.</summary>
+    public Access.AccessControl? Access { get; init; }
 }

@@ -32,6 +32,9 @@ public sealed partial class IngestPipeline(
     /// <summary>Emergency and welfare calls (hardware-docs/emergency-calls.md); the call point hears call-received only once its call is stored.</summary>
     public Calls.CallDesk? Calls { get; init; }
 
+    /// <summary>Access control (hardware-docs/access-control.md): doors' access requests, decisions, allow-list versions and acks.</summary>
+    public Access.AccessControl? Access { get; init; }
+
     /// <summary>The outcome the broker acts on: accept (PUBACK after commit) or refuse (not forwarded).</summary>
     public async Task<IngestResult> AcceptAsync(string clientId, string topic, ReadOnlySequence<byte> payload)
     {
@@ -72,6 +75,7 @@ public sealed partial class IngestPipeline(
         Task rule = fireRule.OnMessageAsync(message, device);
         Task rules = Rules?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task calls = Calls?.OnMessageAsync(message, device) ?? Task.CompletedTask;
+        Task access = Access?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task logged = log.AppendAsync(new EventRecord(time.GetUtcNow(), device.Site, device.Building, device.Id, message.Channel,
             message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload,
             message.Channel is Channel.Event or Channel.Ack ? EventLane.Priority : EventLane.Bulk));
@@ -87,7 +91,7 @@ public sealed partial class IngestPipeline(
             throw;
         }
 
-        await Task.WhenAll(rule, rules, calls).ConfigureAwait(false);
+        await Task.WhenAll(rule, rules, calls, access).ConfigureAwait(false);
         counters.CountAccepted();
         return IngestResult.Accepted;
     }

@@ -40,6 +40,11 @@ public sealed class BuildingLayout
 
     public IEnumerable<DeviceDefinition> DevicesIn(string building) => Devices.Where(d => d.Building == building);
 
+    /// <summary>The site's door groups (layout key <c>doorGroups</c>): cards may name them, and each may enforce anti-passback (hardware-docs/access-control.md).</summary>
+    public IReadOnlyList<DoorGroup> DoorGroups { get; init; } = [];
+
+    public DoorGroup? FindDoorGroup(string id) => DoorGroups.FirstOrDefault(g => g.Id == id);
+
     public bool HasBuilding(string building) => Buildings.Any(b => b.Id == building);
 
     /// <summary>Called by the device registry when its devices change.</summary>
@@ -90,6 +95,38 @@ public sealed record FirePolicy(FireConfirmationMode Confirmation, System.TimeSp
     };
 }
 
+/// <summary>What a door group does about a card used twice (hardware-docs/access-control.md, "Anti-passback").</summary>
+public enum AntiPassbackMode
+{
+    /// <summary>No anti-passback: the group only names doors for cards.</summary>
+    None,
+
+    /// <summary>A second entry without an exit in between is denied.</summary>
+    Hard,
+
+    /// <summary>A second entry without an exit is granted but logged as a violation.</summary>
+    Soft,
+
+    /// <summary>After a passage the same card is refused at the group's doors for <see cref="DoorGroup.Timed"/>.</summary>
+    Timed,
+}
+
+/// <summary>A group of doors (layout key <c>doorGroups</c>), e.g. every entrance of a car park.</summary>
+/// <param name="Timed">For <see cref="AntiPassbackMode.Timed"/>: how long a card is refused after its passage (layout <c>timedS</c>).</param>
+public sealed record DoorGroup(string Id, AntiPassbackMode AntiPassback, System.TimeSpan Timed)
+{
+    public static string NameOf(AntiPassbackMode mode) => mode switch
+    {
+        AntiPassbackMode.Hard => "hard",
+        AntiPassbackMode.Soft => "soft",
+        AntiPassbackMode.Timed => "timed",
+        _ => "none",
+    };
+
+    /// <summary>Hard and soft anti-passback tell an entry from an exit, so every door of such a group needs a direction.</summary>
+    public bool NeedsDirection => AntiPassback is AntiPassbackMode.Hard or AntiPassbackMode.Soft;
+}
+
 public sealed record FloorDefinition(string Id, IReadOnlyList<ZoneDefinition> Zones);
 
 public sealed record ZoneDefinition(string Id, IReadOnlyList<DeviceDefinition> Devices);
@@ -112,8 +149,20 @@ public sealed record DeviceDefinition(
     /// <summary>A valve on a pipe that feeds sprinklers: no rule or operator command may ever close it (hardware-docs/leak-valve.md).</summary>
     public bool FeedsSprinklers { get; init; }
 
+    /// <summary>Doors: <c>fail-safe</c> (de-energised = unlocked) or <c>fail-secure</c>; null when the layout leaves it to the device (fail-safe).</summary>
+    public string? LockMode { get; init; }
+
+    /// <summary>Doors: release and raise a fault when the edge link is lost (true), or stay secure on the local allow-list (false); null = device default.</summary>
+    public bool? EgressCritical { get; init; }
+
+    /// <summary>Doors: the door groups (site <c>doorGroups</c>) the door belongs to, for cards and anti-passback.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>Doors: <c>in</c> or <c>out</c>, which way a passage through this door goes, for anti-passback; null when not given.</summary>
+    public string? Direction { get; init; }
+
     /// <summary>Doors whose output the fire rule releases.</summary>
-    public bool IsFireReleasedDoor => Kind == DeviceKinds.Door && (Role == DeviceKinds.RoleEgressLock || Role == DeviceKinds.RoleHoldOpen);
+    public bool IsFireReleasedDoor => Kind == DeviceKinds.Door && (Role == DeviceKinds.RoleEgressLock || Role == DeviceKinds.RoleHoldOpen || Role == DeviceKinds.RoleEntryLock);
 
     public long Parameter(string name, long fallback) => Parameters.TryGetValue(name, out long value) ? value : fallback;
 }
@@ -125,7 +174,21 @@ public static class DeviceKinds
     public const string Smoke = "smoke";
     public const string RoleEgressLock = "egress-lock";
     public const string RoleHoldOpen = "hold-open";
+
+    /// <summary>
+    /// A lock that only controls entry (the escape side opens mechanically): the one door role that may be fail-secure
+    /// (hardware-docs/door-controller.md, "The roles"). Released in a fire like the others.
+    /// </summary>
+    public const string RoleEntryLock = "entry-lock";
     public const string RoleDetector = "detector";
+
+    /// <summary>Door lock modes (layout key <c>lockMode</c>): what the lock does with no power.</summary>
+    public const string LockFailSafe = "fail-safe";
+    public const string LockFailSecure = "fail-secure";
+
+    /// <summary>Door directions (layout key <c>direction</c>), for anti-passback.</summary>
+    public const string DirectionIn = "in";
+    public const string DirectionOut = "out";
 
     /// <summary>A fire manual call point (break-glass): confirms a fire by itself.</summary>
     public const string ManualCallPoint = "manual-call-point";
@@ -142,7 +205,7 @@ public static class DeviceKinds
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesByKind = new Dictionary<string, string[]>
     {
-        [Door] = [RoleEgressLock, RoleHoldOpen],
+        [Door] = [RoleEgressLock, RoleHoldOpen, RoleEntryLock],
         [Smoke] = [RoleDetector],
         [ManualCallPoint] = [RoleBreakGlass],
         [EmergencyCallPoint] = [RoleResident],

@@ -24,6 +24,26 @@ public static class LayoutLoader
     /// <summary>The leak valve's exercise interval parameter; forced to 0 (never) for a valve that feeds sprinklers.</summary>
     public const string ExerciseIntervalParameter = "exerciseIntervalMs";
 
+    /// <summary>The longest timed anti-passback a door group may have (a day).</summary>
+    public const long MaxTimedAntiPassbackS = 86_400;
+
+    /// <summary>
+    /// Why a door of <paramref name="role"/> cannot have <paramref name="lockMode"/>, or null when it can. An egress lock
+    /// and a hold-open magnet must release when de-energised (hardware-docs/safety.md): the one so people get out, the
+    /// other so the fire door closes. Only an entry-lock, whose escape side opens mechanically, may be fail-secure. The
+    /// registry applies the same check.
+    /// </summary>
+    public static string? LockModeProblem(string role, string lockMode) => lockMode switch
+    {
+        DeviceKinds.LockFailSafe => null,
+        DeviceKinds.LockFailSecure when role == DeviceKinds.RoleEgressLock =>
+            "an egress-lock is always fail-safe (people must get out when the power fails); use lockMode: fail-safe or leave it out",
+        DeviceKinds.LockFailSecure when role == DeviceKinds.RoleHoldOpen =>
+            "a hold-open magnet is always fail-safe (the fire door must close when the power fails); use lockMode: fail-safe or leave it out",
+        DeviceKinds.LockFailSecure => null,
+        _ => $"lockMode '{lockMode}' must be {DeviceKinds.LockFailSafe} or {DeviceKinds.LockFailSecure}",
+    };
+
     public static BuildingLayout Load(string path) =>
         Parse(YamlConfigReader.ReadText(path, "layout", "--layout", Error), path);
 
@@ -35,10 +55,11 @@ public static class LayoutLoader
     private sealed class Reader(string file) : YamlConfigReader(file)
     {
         private readonly HashSet<string> _deviceIds = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, DoorGroup> _doorGroups = new(StringComparer.Ordinal);
 
         public BuildingLayout ReadRoot(YamlMappingNode root)
         {
-            Keys(root, "schema", "site", "buildings");
+            Keys(root, "schema", "site", "buildings", "doorGroups");
             long schema = Integer(Required(root, "schema"), "schema");
             if (schema != SchemaVersion)
             {
@@ -49,6 +70,12 @@ public static class LayoutLoader
             Keys(siteNode, "id", "name");
             string site = Id(Required(siteNode, "id"), "site id");
             string siteName = Optional(siteNode, "name") ?? site;
+
+            // Read before the buildings, wherever they stand in the file: doors name these groups.
+            if (root.Children.TryGetValue(new YamlScalarNode("doorGroups"), out YamlNode? groupsNode))
+            {
+                ReadDoorGroups(groupsNode);
+            }
 
             var buildings = new List<BuildingDefinition>();
             var buildingIds = new HashSet<string>(StringComparer.Ordinal);
@@ -75,7 +102,58 @@ public static class LayoutLoader
                 throw Error(root["buildings"], "the site has no buildings; add at least one under 'buildings'");
             }
 
-            return new BuildingLayout(site, siteName, buildings);
+            return new BuildingLayout(site, siteName, buildings) { DoorGroups = _doorGroups.Values.ToList() };
+        }
+
+        private void ReadDoorGroups(YamlNode node)
+        {
+            foreach (YamlNode item in Sequence(node, "doorGroups"))
+            {
+                var group = Mapping(item, "door group");
+                Keys(group, "id", "antiPassback", "timedS");
+                string id = Id(Required(group, "id"), "door group id");
+                if (_doorGroups.ContainsKey(id))
+                {
+                    throw Error(group["id"], $"door group '{id}' is declared twice; door group ids must be unique within the site");
+                }
+
+                AntiPassbackMode mode = AntiPassbackMode.None;
+                if (group.Children.TryGetValue(new YamlScalarNode("antiPassback"), out YamlNode? modeNode))
+                {
+                    string text = Scalar(modeNode, "antiPassback");
+                    mode = text switch
+                    {
+                        "none" => AntiPassbackMode.None,
+                        "hard" => AntiPassbackMode.Hard,
+                        "soft" => AntiPassbackMode.Soft,
+                        "timed" => AntiPassbackMode.Timed,
+                        _ => throw Error(modeNode, $"unknown antiPassback '{text}'; use none, hard, soft or timed"),
+                    };
+                }
+
+                TimeSpan timed = TimeSpan.Zero;
+                if (group.Children.TryGetValue(new YamlScalarNode("timedS"), out YamlNode? timedNode))
+                {
+                    long seconds = Integer(timedNode, "timedS");
+                    if (mode != AntiPassbackMode.Timed)
+                    {
+                        throw Error(timedNode, $"timedS applies to antiPassback: timed only; remove it or set antiPassback: timed for group '{id}'");
+                    }
+
+                    if (seconds < 1 || seconds > MaxTimedAntiPassbackS)
+                    {
+                        throw Error(timedNode, $"timedS {seconds} is out of range; give 1-{MaxTimedAntiPassbackS} seconds");
+                    }
+
+                    timed = TimeSpan.FromSeconds(seconds);
+                }
+                else if (mode == AntiPassbackMode.Timed)
+                {
+                    throw Error(group, $"door group '{id}' has antiPassback: timed but no timedS; say how many seconds a card is refused after its passage");
+                }
+
+                _doorGroups[id] = new DoorGroup(id, mode, timed);
+            }
         }
 
         private FirePolicy ReadFirePolicy(YamlMappingNode node)
@@ -159,7 +237,7 @@ public static class LayoutLoader
         private DeviceDefinition ReadDevice(YamlNode node, string site, string building, string floor, string zone)
         {
             var device = Mapping(node, "device");
-            Keys(device, "id", "kind", "role", "pins", "params", "unit", "feedsSprinklers");
+            Keys(device, "id", "kind", "role", "pins", "params", "unit", "feedsSprinklers", "lockMode", "egressCritical", "groups", "direction");
             string id = Id(Required(device, "id"), "device id");
             if (!_deviceIds.Add(id))
             {
@@ -236,7 +314,76 @@ public static class LayoutLoader
                 throw Error(parameterNodes[SmokeConfirmationParameter], $"confirmationMs {confirmationMs} is out of range; a detector confirms within 0-{FirePolicy.MaxTimeToConfirm.TotalMilliseconds:0} ms");
             }
 
-            return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters) { Unit = unit, FeedsSprinklers = feedsSprinklers };
+            DoorKeys door = ReadDoorKeys(device, id, kind, role);
+            return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters)
+            {
+                Unit = unit, FeedsSprinklers = feedsSprinklers, LockMode = door.LockMode, EgressCritical = door.EgressCritical, Groups = door.Groups, Direction = door.Direction,
+            };
+        }
+
+        // lockMode, egressCritical, groups and direction (hardware-docs/access-control.md) belong to doors only.
+        private DoorKeys ReadDoorKeys(YamlMappingNode device, string id, string kind, string role)
+        {
+            foreach (string key in new[] { "lockMode", "egressCritical", "groups", "direction" })
+            {
+                if (kind != DeviceKinds.Door && device.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? misplaced))
+                {
+                    throw Error(misplaced, $"{key} applies to doors (kind {DeviceKinds.Door}) only, not to a {kind}");
+                }
+            }
+
+            string? lockMode = null;
+            if (device.Children.TryGetValue(new YamlScalarNode("lockMode"), out YamlNode? lockNode))
+            {
+                lockMode = Scalar(lockNode, "lockMode");
+                if (LockModeProblem(role, lockMode) is { } problem)
+                {
+                    throw Error(lockNode, problem);
+                }
+            }
+
+            bool? egressCritical = device.Children.TryGetValue(new YamlScalarNode("egressCritical"), out YamlNode? egressNode)
+                ? Boolean(egressNode, "egressCritical")
+                : null;
+
+            string? direction = null;
+            if (device.Children.TryGetValue(new YamlScalarNode("direction"), out YamlNode? directionNode))
+            {
+                direction = Scalar(directionNode, "direction");
+                if (direction is not (DeviceKinds.DirectionIn or DeviceKinds.DirectionOut))
+                {
+                    throw Error(directionNode, $"direction '{direction}' must be {DeviceKinds.DirectionIn} or {DeviceKinds.DirectionOut} (which way a passage through this door goes)");
+                }
+            }
+
+            var groups = new List<string>();
+            if (device.Children.TryGetValue(new YamlScalarNode("groups"), out YamlNode? groupsNode))
+            {
+                foreach (YamlNode groupNode in Sequence(groupsNode, "groups"))
+                {
+                    string group = Scalar(groupNode, "door group");
+                    if (!_doorGroups.TryGetValue(group, out DoorGroup? definition))
+                    {
+                        throw Error(groupNode, _doorGroups.Count == 0
+                            ? $"unknown door group '{group}'; declare it under doorGroups at the top of the file"
+                            : $"unknown door group '{group}'; declared groups: {string.Join(", ", _doorGroups.Keys)}");
+                    }
+
+                    if (groups.Contains(group))
+                    {
+                        throw Error(groupNode, $"door group '{group}' is listed twice for door '{id}'");
+                    }
+
+                    if (definition.NeedsDirection && direction is null)
+                    {
+                        throw Error(groupNode, $"door '{id}' is in group '{group}' with antiPassback {DoorGroup.NameOf(definition.AntiPassback)}, which needs to know entries from exits: give the door direction: in or out");
+                    }
+
+                    groups.Add(group);
+                }
+            }
+
+            return new DoorKeys(lockMode, egressCritical, groups, direction);
         }
 
         // A valve on a sprinkler feed must stay open whatever happens: a probe of its own would close it with no edge
@@ -257,5 +404,7 @@ public static class LayoutLoader
         }
 
         protected override ConfigFileException Error(long line, long column, string reason) => new LayoutException(File, line, column, reason);
+
+        private sealed record DoorKeys(string? LockMode, bool? EgressCritical, IReadOnlyList<string> Groups, string? Direction);
     }
 }

@@ -267,7 +267,49 @@ public sealed partial class DeviceRegistry
         }
 
         problems.AddRange(device.Pins.Where(p => p.Value is < 0 or > 255).Select(p => $"pin {p.Key} = {p.Value} is out of range; GPIO numbers are 0-255"));
+        problems.AddRange(DoorKeyProblems(device));
         return problems;
+    }
+
+    // The layout loader's checks of the door keys (hardware-docs/layout.md), for devices saved through the API.
+    private IEnumerable<string> DoorKeyProblems(DeviceDefinition device)
+    {
+        if (device.Kind != DeviceKinds.Door)
+        {
+            if (device.LockMode is not null || device.EgressCritical is not null || device.Groups.Count > 0 || device.Direction is not null)
+            {
+                yield return $"lockMode, egressCritical, groups and direction apply to doors (kind {DeviceKinds.Door}) only, not to a {device.Kind}";
+            }
+
+            yield break;
+        }
+
+        if (device.LockMode is { } lockMode && LayoutLoader.LockModeProblem(device.Role, lockMode) is { } lockProblem)
+        {
+            yield return lockProblem;
+        }
+
+        if (device.Direction is not (null or DeviceKinds.DirectionIn or DeviceKinds.DirectionOut))
+        {
+            yield return $"direction '{device.Direction}' must be {DeviceKinds.DirectionIn} or {DeviceKinds.DirectionOut}";
+        }
+
+        foreach (string group in device.Groups)
+        {
+            if (_layout.FindDoorGroup(group) is not { } definition)
+            {
+                yield return $"unknown door group '{group}'; groups come from the layout file's doorGroups ({string.Join(", ", _layout.DoorGroups.Select(g => g.Id))})";
+            }
+            else if (definition.NeedsDirection && device.Direction is null)
+            {
+                yield return $"group '{group}' has antiPassback {DoorGroup.NameOf(definition.AntiPassback)}, which needs the door's direction: give direction in or out";
+            }
+        }
+
+        if (device.Groups.Distinct(StringComparer.Ordinal).Count() != device.Groups.Count)
+        {
+            yield return "a door group is listed twice";
+        }
     }
 
     // Devices of the file are inserted; an entry changed in the file since the last import replaces the stored one;
@@ -320,7 +362,10 @@ public sealed partial class DeviceRegistry
         upsert.Parameters.AddWithValue("$floor", device.Floor);
         upsert.Parameters.AddWithValue("$zone", device.Zone);
         upsert.Parameters.AddWithValue("$role", device.Role);
-        upsert.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new StoredConfig(device.Pins.ToDictionary(), device.Parameters.ToDictionary(), device.Unit, device.FeedsSprinklers)));
+        upsert.Parameters.AddWithValue("$config", JsonSerializer.Serialize(new StoredConfig(device.Pins.ToDictionary(), device.Parameters.ToDictionary(), device.Unit, device.FeedsSprinklers)
+        {
+            LockMode = device.LockMode, EgressCritical = device.EgressCritical, Groups = device.Groups.Count > 0 ? device.Groups.ToList() : null, Direction = device.Direction,
+        }));
         upsert.Parameters.AddWithValue("$origin", origin);
         upsert.Parameters.AddWithValue("$hash", (object?)layoutHash ?? DBNull.Value);
         upsert.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
@@ -341,7 +386,10 @@ public sealed partial class DeviceRegistry
         {
             StoredConfig config = JsonSerializer.Deserialize<StoredConfig>(row.GetString(7)) ?? new StoredConfig([], [], null, false);
             var definition = new DeviceDefinition(row.GetString(0), row.GetString(1), row.GetString(6), row.GetString(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                config.Pins, config.Parameters) { Unit = config.Unit, FeedsSprinklers = config.FeedsSprinklers };
+                config.Pins, config.Parameters)
+            {
+                Unit = config.Unit, FeedsSprinklers = config.FeedsSprinklers, LockMode = config.LockMode, EgressCritical = config.EgressCritical, Groups = config.Groups ?? [], Direction = config.Direction,
+            };
             devices.Add(new RegisteredDevice(definition, row.GetString(8), row.GetInt64(9) != 0, row.GetBoolean(10), row.IsDBNull(11) ? null : row.GetString(11),
                 ParseTime(row, 12), ParseTime(row, 13)));
         }
@@ -382,6 +430,13 @@ public sealed partial class DeviceRegistry
             string.Join(",", device.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)),
             string.Join(",", device.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)),
             "unit=" + device.Unit, "sprinklers=" + device.FeedsSprinklers);
+
+        // The door keys came later; added only when set, so a device whose entry did not change keeps its hash.
+        if (device.LockMode is not null || device.EgressCritical is not null || device.Groups.Count > 0 || device.Direction is not null)
+        {
+            canonical += "\n" + string.Join("\n", "lockMode=" + device.LockMode, "egressCritical=" + device.EgressCritical, "groups=" + string.Join(",", device.Groups), "direction=" + device.Direction);
+        }
+
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -407,8 +462,22 @@ public sealed partial class DeviceRegistry
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} is no longer in the layout file; retired")]
     private static partial void LogRetiredFromLayout(ILogger logger, string device);
 
-    // Unit and FeedsSprinklers arrived after the first rows were written: absent in those, they read as null and false.
-    private sealed record StoredConfig(Dictionary<string, int> Pins, Dictionary<string, long> Parameters, string? Unit, bool FeedsSprinklers);
+    // Unit and FeedsSprinklers arrived after the first rows were written: absent in those, they read as null and false;
+    // so do the door keys (lockMode, egressCritical, groups, direction), which came later still.
+    private sealed record StoredConfig(Dictionary<string, int> Pins, Dictionary<string, long> Parameters, string? Unit, bool FeedsSprinklers)
+    {
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? LockMode { get; init; }
+
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public bool? EgressCritical { get; init; }
+
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public List<string>? Groups { get; init; }
+
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Direction { get; init; }
+    }
 }
 
 /// <summary>A device as the registry holds it.</summary>

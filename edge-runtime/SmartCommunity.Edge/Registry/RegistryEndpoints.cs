@@ -42,7 +42,10 @@ public static class RegistryEndpoints
 
             string role = body.Role ?? (DeviceKinds.RolesByKind.TryGetValue(body.Kind, out string[]? roles) ? roles[0] : "");
             var device = new DeviceDefinition(id, body.Kind, role, layout.Site, body.Building, body.Floor, body.Zone,
-                body.Pins ?? new Dictionary<string, int>(), SprinklerSafe(body)) { Unit = body.Unit, FeedsSprinklers = body.FeedsSprinklers };
+                body.Pins ?? new Dictionary<string, int>(), SprinklerSafe(body))
+            {
+                Unit = body.Unit, FeedsSprinklers = body.FeedsSprinklers, LockMode = body.LockMode, EgressCritical = body.EgressCritical, Groups = body.Groups ?? [], Direction = body.Direction,
+            };
             IReadOnlyList<string> problems = await registry.SaveAsync(device, OperatorAuthentication.OperatorName(context));
             return problems.Count == 0
                 ? Results.Json(View(registry.Find(id)!))
@@ -90,6 +93,10 @@ public static class RegistryEndpoints
         @params = device.Definition.Parameters,
         unit = device.Definition.Unit,
         feedsSprinklers = device.Definition.FeedsSprinklers,
+        lockMode = device.Definition.LockMode,
+        egressCritical = device.Definition.EgressCritical,
+        groups = device.Definition.Groups,
+        direction = device.Definition.Direction,
         origin = device.Origin,
         retired = device.Retired,
         hasCredentials = device.HasCredentials,
@@ -99,5 +106,5 @@ public static class RegistryEndpoints
     };
 
     private sealed record DeviceBody(string? Kind, string? Role, string? Building, string? Floor, string? Zone, Dictionary<string, int>? Pins, Dictionary<string, long>? Params,
-        string? Unit = null, bool FeedsSprinklers = false);
+        string? Unit = null, bool FeedsSprinklers = false, string? LockMode = null, bool? EgressCritical = null, List<string>? Groups = null, string? Direction = null);
 }

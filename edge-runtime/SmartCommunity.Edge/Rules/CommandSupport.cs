@@ -34,7 +34,7 @@ public static class CommandSupport
         DeviceKinds.Door => command switch
         {
             CommandKind.Release or CommandKind.Reset or CommandKind.SelfTest or CommandKind.Lock => true,
-            CommandKind.Unlock => role is null or DeviceKinds.RoleEgressLock,
+            CommandKind.Unlock => role is null or DeviceKinds.RoleEgressLock or DeviceKinds.RoleEntryLock,
             _ => false,
         },
         DeviceKinds.Smoke or DeviceKinds.ManualCallPoint => command == CommandKind.SelfTest,

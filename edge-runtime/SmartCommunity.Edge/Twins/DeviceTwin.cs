@@ -38,6 +38,9 @@ public sealed class DeviceTwin(DeviceDefinition definition)
     /// <summary>Why the twin is offline: "will" (the broker said so), "silent" (no message within its heartbeat allowance), or null.</summary>
     public string? OfflineReason { get; internal set; }
 
+    /// <summary>Doors: the allow-list version the edge wants this controller to hold (set by access control); null when it has none.</summary>
+    public long? ListTarget { get; internal set; }
+
     /// <summary>
     /// How long the device may stay quiet before the edge calls it silent: three of its heartbeats (parameter
     /// heartbeatMs, default 30 s) and a margin for a slow network.
@@ -49,7 +52,31 @@ public sealed class DeviceTwin(DeviceDefinition definition)
         lock (Gate)
         {
             return new TwinSnapshot(Definition.Id, Definition.Kind, Definition.Role, Definition.Building, Definition.Floor, Definition.Zone,
-                Online, Boot, LastSequence, Gaps, Duplicates, LastSeen, LastEventAt, FirmwareVersion, LastState, OfflineReason);
+                Online, Boot, LastSequence, Gaps, Duplicates, LastSeen, LastEventAt, FirmwareVersion, LastState, OfflineReason,
+                ReportedListVersion(LastState), ListTarget);
+        }
+    }
+
+    // A door's state carries the allow-list version it holds ("listVersion", hardware-docs/access-control.md).
+    private static long? ReportedListVersion(string? state)
+    {
+        if (state is null || !state.Contains("\"listVersion\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(state);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("listVersion", out var version)
+                && version.ValueKind == System.Text.Json.JsonValueKind.Number && version.TryGetInt64(out long value)
+                ? value
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 }
@@ -70,7 +97,9 @@ public sealed record TwinSnapshot(
     DateTimeOffset? LastEventAt,
     string? FirmwareVersion,
     string? LastState,
-    string? OfflineReason = null);
+    string? OfflineReason = null,
+    long? ListVersion = null,
+    long? ListTarget = null);
 
 /// <summary>What the registry concluded about one message's place in its device's sequence.</summary>
 public enum SequenceVerdict
