@@ -11,6 +11,7 @@ using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
 using SmartCommunity.Protocol;
+using SmartCommunity.Protocol.Wiegand;
 
 /// <summary>
 /// Boot sequence and main loop of the door controller (hardware-docs/door-controller.md). All door behaviour is in
@@ -114,19 +115,21 @@ public static class Program
                 ? null
                 : new GpioDigitalInput(gpio, doorClosedPin, PinMode.Input, config.Parameter("doorClosedActiveLow", 1) != 0);
 
+            int rexPin = config.Pin("rex");
+            IDigitalInput rex = rexPin < 0
+                ? null
+                : new GpioDigitalInput(gpio, rexPin, PinMode.Input, config.Parameter("rexActiveLow", 1) != 0);
+
             // 4. The device and its session. The transport starts once the device exists, because the device names
             //    the topics to subscribe.
-            DoorSettings settings = new DoorSettings();
-            settings.Role = config.Role == DoorController.RoleHoldOpen ? DoorRole.HoldOpen : DoorRole.EgressLock;
-            settings.FireInputClearMs = config.Parameter("fireInputClearMs", settings.FireInputClearMs);
-            settings.DoorContactDebounceMs = config.Parameter("doorContactDebounceMs", settings.DoorContactDebounceMs);
-            settings.HeartbeatMs = config.Parameter("heartbeatMs", settings.HeartbeatMs);
+            DoorSettings settings = DoorSettings.Read(config.Role, config);
+            WiegandCardReader reader = OpenWiegandReader(gpio, config, clock);
 
             DeviceIdentity identity = new DeviceIdentity(
                 config.Site, config.Building, config.Kind, config.DeviceId, FirmwareVersion);
             node.Transport = new M2MqttTransport(config, identity, ReadCaCertificate(store, config));
             node.Door = new DoorController(
-                identity, settings, node.LockOutput, fireInput, doorClosed, clock, node.Transport, boot);
+                identity, settings, node.LockOutput, fireInput, doorClosed, rex, reader, store, clock, node.Transport, boot);
             node.Transport.Start(node.Door.Subscriptions);
             return node;
         }
@@ -135,6 +138,37 @@ public static class Program
             node.LockOutput.Write(false);
             throw;
         }
+    }
+
+    // A Wiegand reader on pins d0 and d1 (hardware-docs/wiegand.md), or none. The lines idle high and pulse low for
+    // 20-100 us: each falling edge is one bit, stamped in the interrupt with the same clock the loop uses.
+    private static WiegandCardReader OpenWiegandReader(GpioController gpio, DeviceConfig config, IClock clock)
+    {
+        int d0 = config.Pin("d0");
+        int d1 = config.Pin("d1");
+        if (d0 < 0 || d1 < 0)
+        {
+            return null;
+        }
+
+        WiegandCardReader reader = new WiegandCardReader(new WiegandSettings(), clock);
+        GpioPin zero = gpio.OpenPin(d0, PinMode.Input);
+        GpioPin one = gpio.OpenPin(d1, PinMode.Input);
+        zero.ValueChanged += (sender, e) =>
+        {
+            if (e.ChangeType == PinEventTypes.Falling)
+            {
+                reader.Bit(0, clock.UptimeMs);
+            }
+        };
+        one.ValueChanged += (sender, e) =>
+        {
+            if (e.ChangeType == PinEventTypes.Falling)
+            {
+                reader.Bit(1, clock.UptimeMs);
+            }
+        };
+        return reader;
     }
 
     private static long AdvanceBootCounter(INonVolatileStore store)
@@ -205,9 +239,9 @@ public static class Program
             return "config: kind is \"" + config.Kind + "\", this firmware is for \"" + DoorController.Kind + "\"";
         }
 
-        if (config.Role != DoorController.RoleEgressLock && config.Role != DoorController.RoleHoldOpen)
+        if (config.Role != DoorController.RoleEgressLock && config.Role != DoorController.RoleHoldOpen && config.Role != DoorController.RoleEntryLock)
         {
-            return "config: role must be \"" + DoorController.RoleEgressLock + "\" or \"" + DoorController.RoleHoldOpen + "\"";
+            return "config: role must be \"" + DoorController.RoleEgressLock + "\", \"" + DoorController.RoleHoldOpen + "\" or \"" + DoorController.RoleEntryLock + "\"";
         }
 
         if (config.Pin("lock") < 0 || config.Pin("fire") < 0)

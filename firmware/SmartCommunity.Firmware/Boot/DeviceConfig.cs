@@ -6,7 +6,7 @@ using SmartCommunity.Protocol;
 /// The device configuration bundle read from the non-volatile store at boot (hardware-docs/protocol.md §7):
 /// identity, broker endpoint, credentials, role, pin map and parameters. Parsing allocates (boot only).
 /// </summary>
-public sealed class DeviceConfig
+public sealed class DeviceConfig : IParameterSource
 {
     public const string StoreKey = "config";
     public const int MaxBytes = 1024;

@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.DoorController;
 
+using SmartCommunity.Firmware.Boot;
+
 /// <summary>
 /// Door controller parameters, from the device configuration bundle (hardware-docs/protocol.md §7); the names of
 /// the bundle keys and their ranges are in hardware-docs/door-controller.md, "Parameters".
@@ -55,4 +57,32 @@ public sealed class DoorSettings
 
     /// <summary>How often the known wall time is saved, so a reboot without the edge keeps a lower bound of it; 0 = only on sync.</summary>
     public long TimeSaveMs = 3600000;
+
+    /// <summary>
+    /// The settings for a door of <paramref name="role"/> (a layout role name) from its parameters; anything not given
+    /// keeps its default. The lock mode and egress-critical flag arrive as the 0/1 parameters failSecure and
+    /// egressCritical (the layout's lockMode and egressCritical keys, written into the bundle that way).
+    /// </summary>
+    public static DoorSettings Read(string role, IParameterSource parameters)
+    {
+        DoorSettings s = new DoorSettings();
+        s.Role = role == DoorController.RoleHoldOpen ? DoorRole.HoldOpen : role == DoorController.RoleEntryLock ? DoorRole.EntryLock : DoorRole.EgressLock;
+        s.LockMode = parameters.Parameter("failSecure", 0) != 0 ? LockMode.FailSecure : LockMode.FailSafe;
+        s.EgressCritical = parameters.Parameter("egressCritical", 0) != 0;
+        s.FireInputClearMs = parameters.Parameter("fireInputClearMs", s.FireInputClearMs);
+        s.DoorContactDebounceMs = parameters.Parameter("doorContactDebounceMs", s.DoorContactDebounceMs);
+        s.DefaultUnlockMs = parameters.Parameter("defaultUnlockMs", s.DefaultUnlockMs);
+        s.MaxUnlockMs = parameters.Parameter("maxUnlockMs", s.MaxUnlockMs);
+        s.HeartbeatMs = parameters.Parameter("heartbeatMs", s.HeartbeatMs);
+        s.UnlockMs = parameters.Parameter("unlockMs", s.UnlockMs);
+        s.HeldOpenMs = parameters.Parameter("heldOpenMs", s.HeldOpenMs);
+        s.RexDebounceMs = parameters.Parameter("rexDebounceMs", s.RexDebounceMs);
+        s.AskEdge = parameters.Parameter("askEdge", 0) != 0;
+        s.OnlineWaitMs = parameters.Parameter("onlineWaitMs", s.OnlineWaitMs);
+        s.LinkLostMs = parameters.Parameter("linkLostMs", s.LinkLostMs);
+        s.AllowListCapacity = (int)parameters.Parameter("allowListCapacity", s.AllowListCapacity);
+        s.AccessBufferCapacity = (int)parameters.Parameter("accessBufferCapacity", s.AccessBufferCapacity);
+        s.TimeSaveMs = parameters.Parameter("timeSaveMs", s.TimeSaveMs);
+        return s;
+    }
 }
