@@ -140,12 +140,12 @@ public static class Program
         }
     }
 
-    // A Wiegand reader on pins d0 and d1 (hardware-docs/wiegand.md), or none. The lines idle high and pulse low for
+    // A Wiegand reader on pins wiegandD0 and wiegandD1 (hardware-docs/wiegand.md), or none. The lines idle high and pulse low for
     // 20-100 us: each falling edge is one bit, stamped in the interrupt with the same clock the loop uses.
     private static WiegandCardReader OpenWiegandReader(GpioController gpio, DeviceConfig config, IClock clock)
     {
-        int d0 = config.Pin("d0");
-        int d1 = config.Pin("d1");
+        int d0 = config.Pin("wiegandD0");
+        int d1 = config.Pin("wiegandD1");
         if (d0 < 0 || d1 < 0)
         {
             return null;

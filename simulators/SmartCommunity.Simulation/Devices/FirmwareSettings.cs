@@ -1,11 +1,14 @@
 namespace SmartCommunity.Simulation.Devices;
 
+using System;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Firmware.Boot;
 using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
+using SmartCommunity.Protocol.Wiegand;
 
 /// <summary>
 /// A layout device's parameters as the firmware's settings objects, the way the device would read them from its
@@ -13,18 +16,31 @@ using SmartCommunity.Firmware.Devices.SmokeDetector;
 /// </summary>
 public static class FirmwareSettings
 {
-    public static DoorSettings Door(DeviceDefinition device)
+    /// <summary>
+    /// The door's settings read the way the board reads its bundle (<see cref="DoorSettings.Read"/>), with the layout's
+    /// lockMode and egressCritical keys as the bundle carries them: the 0/1 parameters failSecure and egressCritical
+    /// (given as params, they are read when the key is left out).
+    /// </summary>
+    public static DoorSettings Door(DeviceDefinition device) => DoorSettings.Read(device.Role, new LayoutParameters(device));
+
+    private sealed class LayoutParameters(DeviceDefinition device) : IParameterSource
     {
-        var defaults = new DoorSettings();
-        return new DoorSettings
+        public long Parameter(string name, long fallback) => name switch
         {
-            Role = device.Role == DeviceKinds.RoleHoldOpen ? DoorRole.HoldOpen : DoorRole.EgressLock,
-            FireInputClearMs = device.Parameter("fireInputClearMs", defaults.FireInputClearMs),
-            DoorContactDebounceMs = device.Parameter("doorContactDebounceMs", defaults.DoorContactDebounceMs),
-            DefaultUnlockMs = device.Parameter("defaultUnlockMs", defaults.DefaultUnlockMs),
-            MaxUnlockMs = device.Parameter("maxUnlockMs", defaults.MaxUnlockMs),
-            HeartbeatMs = device.Parameter("heartbeatMs", defaults.HeartbeatMs),
+            "failSecure" when device.LockMode is { } mode => mode == DeviceKinds.LockFailSecure ? 1 : 0,
+            "egressCritical" when device.EgressCritical is { } critical => critical ? 1 : 0,
+            _ => device.Parameter(name, fallback),
         };
+    }
+
+    /// <summary>
+    /// The framing of a door's Wiegand input (hardware-docs/wiegand.md §3): the collector's defaults, since the door's
+    /// parameters name no framing settings.
+    /// </summary>
+    public static WiegandSettings Wiegand(DeviceDefinition device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new WiegandSettings();
     }
 
     public static SmokeDetectorSettings SmokeDetector(DeviceDefinition device)

@@ -33,11 +33,17 @@ using SmartCommunity.Simulation.Hardware;
 /// The simulated signals of each kind are named as in the layout's <c>pins</c> (simulators/README.md, "Virtual devices").
 /// A kind's required signals are always fitted; an optional one (a smoke detector's battery input, a call point's
 /// presence sensor) only when the layout wires it, and the firmware sees null for it otherwise, as on a board without it.
+/// A door whose pins wire both Wiegand data lines gets a card reader (<see cref="CardReader"/>) and the device's store.
 /// </para>
 /// </summary>
 public sealed class VirtualDevice : IAsyncDisposable
 {
     public const string FirmwareVersion = "sim-0.1.0";
+
+    /// <summary>Layout pin names of a door's Wiegand reader data lines; wiring both fits a reader.</summary>
+    public const string WiegandD0Pin = "wiegandD0";
+
+    public const string WiegandD1Pin = "wiegandD1";
 
     /// <summary>Smoke head level in clean air; the demo layout's alarm threshold is 600.</summary>
     public const int CleanAirLevel = 100;
@@ -57,6 +63,7 @@ public sealed class VirtualDevice : IAsyncDisposable
             new("lock", SimulatedPinKind.DigitalOutput),
             new("fire", SimulatedPinKind.DigitalInput),
             new("doorClosed", SimulatedPinKind.DigitalInput) { InitiallyActive = true },
+            new("rex", SimulatedPinKind.DigitalInput) { Optional = true },
         ],
         [DeviceKinds.Smoke] =
         [
@@ -148,6 +155,15 @@ public sealed class VirtualDevice : IAsyncDisposable
     public SimulatedInput? DoorClosed => Input("doorClosed");
 
     public SimulatedAnalogInput? SmokeHead => _analogInputs.GetValueOrDefault("head");
+
+    /// <summary>
+    /// A door's Wiegand card reader (the reader itself, outside the controller), fitted when the layout's pins wire
+    /// <see cref="WiegandD0Pin"/> and <see cref="WiegandD1Pin"/>; null otherwise.
+    /// </summary>
+    public SimulatedWiegandReader? CardReader { get; private set; }
+
+    /// <summary>The controller's reader interface (the firmware's, with its Wiegand collector); a reboot replaces it. Null without a reader.</summary>
+    public WiegandCardReader? CardReaderInput { get; private set; }
 
     /// <summary>The motorised valve of a leak device (its drives are the outputs driveOpen/driveClose); null for other kinds.</summary>
     public MotorisedValve? Valve { get; private set; }
@@ -254,6 +270,7 @@ public sealed class VirtualDevice : IAsyncDisposable
 
         long now = _clock.UptimeMs;
         int delivered = _transport.DeliverInbox(now, received);
+        FeedCardReader(now);
         _firmware.Step(now);
         return delivered;
     }
@@ -328,6 +345,11 @@ public sealed class VirtualDevice : IAsyncDisposable
             }
         }
 
+        if (HasWiegandReader(Definition))
+        {
+            CardReader = new SimulatedWiegandReader(_time);
+        }
+
         if (Definition.Kind == DeviceKinds.Leak)
         {
             // The valve's drives and limit switches are one physical model (hardware-docs/leak-valve.md).
@@ -349,7 +371,18 @@ public sealed class VirtualDevice : IAsyncDisposable
         var transport = new ForwardingTransport();
         IFirmwareDevice firmware = Definition.Kind switch
         {
-            DeviceKinds.Door => new DoorController(identity, FirmwareSettings.Door(Definition), DoorOutput!, FireInput!, DoorClosed!, clock, transport, boot),
+            DeviceKinds.Door => new DoorController(
+                identity,
+                FirmwareSettings.Door(Definition),
+                DoorOutput!,
+                FireInput!,
+                DoorClosed!,
+                Input("rex")!,
+                ReaderFor(clock)!,
+                Store,
+                clock,
+                transport,
+                boot),
             DeviceKinds.Smoke => new SmokeDetector(
                 identity,
                 FirmwareSettings.SmokeDetector(Definition),
@@ -396,6 +429,26 @@ public sealed class VirtualDevice : IAsyncDisposable
         Boot = boot;
     }
 
+    /// <summary>A door with both Wiegand data lines in its layout pins has a reader.</summary>
+    public static bool HasWiegandReader(DeviceDefinition definition) =>
+        definition.Kind == DeviceKinds.Door && definition.Pins.ContainsKey(WiegandD0Pin) && definition.Pins.ContainsKey(WiegandD1Pin);
+
+    // The controller's reader interface and its collector are in its RAM: each boot gets new ones on the same reader.
+    private WiegandCardReader? ReaderFor(IClock clock)
+    {
+        CardReaderInput = CardReader is null ? null : new WiegandCardReader(FirmwareSettings.Wiegand(Definition), clock);
+        return CardReaderInput;
+    }
+
+    // What the board's D0/D1 interrupts do between two loop iterations: the pulses that happened go to the collector.
+    private void FeedCardReader(long nowMs)
+    {
+        if (CardReader is { } line && CardReaderInput is { } input)
+        {
+            line.DeliverTo(input, nowMs);
+        }
+    }
+
     private void StartLoop()
     {
         _stop = new CancellationTokenSource();
@@ -429,6 +482,7 @@ public sealed class VirtualDevice : IAsyncDisposable
             {
                 long now = _clock.UptimeMs;
                 _transport.DeliverInbox(now);
+                FeedCardReader(now);
                 _firmware.Step(now);
             }
 

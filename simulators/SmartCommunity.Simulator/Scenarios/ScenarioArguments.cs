@@ -103,6 +103,16 @@ public sealed class ScenarioArguments
         return fields.Count > 0 ? fields : throw Error(key, $"{key} is empty; give at least one field: value");
     }
 
+    /// <summary>One text or a list of texts, e.g. <c>groups: [residents, car-park]</c>; at least one, none empty.</summary>
+    public IReadOnlyList<string> Texts(string key)
+    {
+        YamlNode node = Required(key);
+        List<string> texts = node is YamlSequenceNode list
+            ? list.Select(item => _yaml.ScalarOf(item, key)).ToList()
+            : [_yaml.ScalarOf(node, key)];
+        return texts.Count == 0 || texts.Any(string.IsNullOrEmpty) ? throw Error(key, $"{key} needs at least one non-empty value") : texts;
+    }
+
     /// <summary>The arguments of a nested mapping, e.g. <c>realTime: { within: 200ms, from: {...} }</c>.</summary>
     public ScenarioArguments Nested(string key) => new(_yaml, $"{Name}.{key}", _yaml.MappingOf(Required(key), key), Required(key), Layout, HasUpstream, RuleNames);
 

@@ -27,18 +27,22 @@ internal static class ScenarioFiles
 
     public static string LifeSafetyRules => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "life-safety.rules.yaml"));
 
+    /// <summary>The access-control site of issue 6: doors with card readers, door groups with anti-passback.</summary>
+    public static string AccessLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "access.yaml"));
+
     /// <summary>The library's scenario files, one test row each.</summary>
     public static IEnumerable<object[]> LibraryRows =>
         Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
     /// <summary>
     /// Writes a scenario into a fresh folder; LAYOUT and RULES point at the demo layout and its rules, LIFE_LAYOUT and
-    /// LIFE_RULES at the life-safety site's.
+    /// LIFE_RULES at the life-safety site's, ACCESS_LAYOUT at the access-control site.
     /// </summary>
     public static string Write(TempDirectory folder, string yaml, string name = "test.yaml")
     {
         string path = Path.Combine(folder.Path, name);
         File.WriteAllText(path, yaml
+            .Replace("ACCESS_LAYOUT", AccessLayout, StringComparison.Ordinal)
             .Replace("LIFE_LAYOUT", LifeSafetyLayout, StringComparison.Ordinal).Replace("LIFE_RULES", LifeSafetyRules, StringComparison.Ordinal)
             .Replace("LAYOUT", DemoLayout, StringComparison.Ordinal).Replace("RULES", DemoRules, StringComparison.Ordinal));
         return path;

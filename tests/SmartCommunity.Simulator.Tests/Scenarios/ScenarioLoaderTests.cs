@@ -105,7 +105,7 @@ public sealed class ScenarioLoaderTests
             """);
 
         Assert.AreEqual(6, error.Line);
-        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: ack-call, block-upstream, call-point, callback-ack, cut-network, door, fire-input,");
+        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: ack-call, bad-frame, block-upstream, call-point, callback-ack, card, cut-network, door, fire-input,");
     }
 
     [TestMethod]
@@ -440,6 +440,81 @@ public sealed class ScenarioLoaderTests
         Assert.AreEqual("b2-lobby-smoke: sounder on", scenario.Steps[0].Expectations[0].Check.Describe());
         Assert.AreEqual("b2-flat3-leak, b2-riser: valve closed", scenario.Steps[0].Expectations[1].Check.Describe());
         Assert.AreEqual("press call of b2-flat3-call for 300ms", scenario.Steps[0].Actions[3].Action.Describe());
+    }
+
+    [TestMethod]
+    public void Load_SwipeAtDoorWithoutReader_SaysWhichPinsFitOne()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-reader
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - swipe: { device: b1-lobby-entrance, card: 1180882 }
+            """);
+
+        AssertAt(error, 6, "b1-lobby-entrance", "swipe: b1-lobby-entrance (door, egress-lock) has no card reader (wire 'wiegandD0' and 'wiegandD1' in the layout's pins)");
+    }
+
+    [TestMethod]
+    public void Load_SwipeCardTooBigFor26Bits_SuggestsBits34()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: big-card
+            layout: ACCESS_LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - swipe: { device: b1-entrance, card: 20000000, bits: 26 }
+            """);
+
+        AssertAt(error, 6, "20000000", "swipe: card 20000000 does not fit a 26-bit frame (at most 16777215); leave bits out or give bits: 34");
+    }
+
+    [TestMethod]
+    public void Load_CardForUnknownGroup_ListsTheLayoutsGroups()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: bad-group
+            layout: ACCESS_LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - card: { number: 42, groups: [tenants] }
+            """);
+
+        AssertAt(error, 6, "[tenants]", "card: unknown door group 'tenants'; the layout's door groups: residents, garage");
+    }
+
+    [TestMethod]
+    public void Load_RexAtDoorWithoutButton_SaysToWireIt()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: no-rex
+            layout: ACCESS_LAYOUT
+            steps:
+              - at: 0s
+                do:
+                  - rex: { device: b1-garage-in }
+            """);
+
+        AssertAt(error, 6, "b1-garage-in", "rex: b1-garage-in (door, entry-lock) has no request-to-exit button (wire 'rex' in the layout's pins)");
+    }
+
+    [TestMethod]
+    public void Load_LockOfHoldOpenMagnet_IsRefused()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: magnet
+            layout: LAYOUT
+            steps:
+              - at: 0s
+                expect:
+                  - lock: { devices: b1-stair-door, is: locked, within: 1s }
+            """);
+
+        AssertAt(error, 6, "b1-stair-door", "lock: b1-stair-door (door, hold-open) is a hold-open magnet: it has no lock");
     }
 
     private ScenarioException LoadFails(string yaml)

@@ -49,6 +49,21 @@ public sealed class ScenarioRunnerTests
     }
 
     [TestMethod]
+    public void Library_HasTheScenariosOfIssue6()
+    {
+        string[] files = Library.Select(row => (string)row[0]).ToArray();
+
+        foreach (string expected in new[]
+        {
+            "access-card-granted-offline.yaml", "access-expired-card.yaml", "access-forced-door.yaml", "access-held-open-door.yaml",
+            "access-fire-releases-doors.yaml", "access-list-sync-after-offline.yaml", "access-anti-passback.yaml", "access-bad-frame.yaml", "access-list-full.yaml",
+        })
+        {
+            CollectionAssert.Contains(files, expected, $"simulators/scenarios has {string.Join(", ", files)}");
+        }
+    }
+
+    [TestMethod]
     [DynamicData(nameof(Library))]
     public async Task RunAsync_LibraryScenario_EveryExpectationHolds(string file)
     {
@@ -83,6 +98,7 @@ public sealed class ScenarioRunnerTests
     [DataRow("fire-drill.yaml")]
     [DataRow("device-offline-and-back.yaml")]
     [DataRow("valve-stuck.yaml")]
+    [DataRow("access-anti-passback.yaml")]
     public async Task RunAsync_SameScenarioTwice_SameVirtualTimes(string file)
     {
         Scenario scenario = ScenarioLoader.CreateDefault().Load(Path.Combine(ScenarioFiles.Library, file));

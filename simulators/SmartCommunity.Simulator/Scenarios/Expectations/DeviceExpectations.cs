@@ -15,11 +15,12 @@ using SmartCommunity.Simulator.Scenarios.Running;
 /// </summary>
 public static class DeviceExpectations
 {
-    /// <summary>Every command of protocol.md §4.1, the life-safety devices' included.</summary>
+    /// <summary>Every command of protocol.md §4.1, the life-safety devices' and access control's included.</summary>
     internal static readonly string[] AllCommandNames =
     [
         CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock,
         CommandNames.Close, CommandNames.CallReceived, CommandNames.CallHandled, CommandNames.Sound,
+        CommandNames.AllowList, CommandNames.Grant, CommandNames.Deny,
     ];
 
     public static void AddTo(ExpectationRegistry registry)

@@ -27,8 +27,12 @@ public static class EdgeExpectations
 
     private const string EdgeStopped = "the edge is not running";
 
-    /// <summary>The alerts the edge raises itself (hardware-docs/safety.md), besides the rules file's and the calls' (emergency-call:CALL).</summary>
-    public static readonly string[] BuiltInAlertRules = [FireRule.ConfirmedAlert, FireRule.SuspectedAlert, FireRule.PreAlarmAlert, FireRule.TestAlarmAlert];
+    /// <summary>The alerts the edge raises itself (hardware-docs/safety.md, access-control.md), besides the rules file's and the calls' (emergency-call:CALL).</summary>
+    public static readonly string[] BuiltInAlertRules =
+    [
+        FireRule.ConfirmedAlert, FireRule.SuspectedAlert, FireRule.PreAlarmAlert, FireRule.TestAlarmAlert,
+        Edge.Access.AccessControl.ListFullAlert, Edge.Access.AccessControl.SyncFailedAlert,
+    ];
 
     public static void AddTo(ExpectationRegistry registry)
     {
@@ -49,9 +53,9 @@ public static class EdgeExpectations
 
     /// <summary>
     /// The event log's channels: a device's own (protocol.md §1, commands as <c>cmd</c>) and the edge's records (its
-    /// conclusions about a device, rules, alerts, operators' actions, retention anchors, emergency calls).
+    /// conclusions about a device, rules, alerts, operators' actions, retention anchors, emergency calls, the access trail).
     /// </summary>
-    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log", CallRecords.Channel];
+    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log", CallRecords.Channel, Edge.Access.AccessControl.Channel];
 
     /// <summary>A channel of the event log; a wrong one would make an expectation that can never be met.</summary>
     internal static string? LogChannel(ScenarioArguments a, string key) => a.OptionalOneOf(key, LogChannels);

@@ -17,6 +17,7 @@ public sealed class ExpectationRegistry
         DeviceExpectations.AddTo(registry);
         EdgeExpectations.AddTo(registry);
         CallExpectations.AddTo(registry);
+        AccessExpectations.AddTo(registry);
         UpstreamExpectations.AddTo(registry);
         return registry;
     }

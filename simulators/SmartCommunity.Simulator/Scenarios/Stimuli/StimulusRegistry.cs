@@ -23,6 +23,7 @@ public sealed class StimulusRegistry
         SmokeStimuli.AddTo(registry);
         CallPointStimuli.AddTo(registry);
         LeakStimuli.AddTo(registry);
+        AccessStimuli.AddTo(registry);
         EdgeStimuli.AddTo(registry);
         UpstreamStimuli.AddTo(registry);
         OperatorStimuli.AddTo(registry);
