@@ -11,7 +11,7 @@ public sealed class CardRead
     /// <summary>The credential number (for 26-bit Wiegand as the decoder forms it from facility and card).</summary>
     public ulong Card;
 
-    /// <summary>The frame length in bits (26, 34, ...), or 0 when the reader gives none (OSDP raw).</summary>
+    /// <summary>The frame length in bits (26, 34, ...; an OSDP raw read gives its bit count too), or 0 when unknown.</summary>
     public int Bits;
 
     /// <summary><see cref="BadFrameReason.None"/> for a good read; otherwise why the frame was refused (Card is then meaningless).</summary>

@@ -145,6 +145,7 @@ public sealed partial class DoorController
         }
 
         _journal.Append(_scratch);
+        SignalReader(_scratch.Granted);
     }
 
     // Valid from "from" (inclusive) until "to" (exclusive); 0 = unbounded. With only the saved lower bound of the
@@ -207,7 +208,17 @@ public sealed partial class DoorController
         _pendingRequest = 0;
         _journal.Append(_scratch);
         ApplyOutput();
+        SignalReader(_scratch.Granted);
         return CommandRejection.None;
+    }
+
+    // Reader feedback, once per reported decision (hardware-docs/door-controller.md, "Reader feedback").
+    private void SignalReader(bool granted)
+    {
+        if (_reader != null)
+        {
+            _reader.Signal(granted);
+        }
     }
 
     private void StartAccess(long nowMs, long durationMs)

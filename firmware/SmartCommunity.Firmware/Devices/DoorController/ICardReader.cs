@@ -12,4 +12,11 @@ public interface ICardReader
     /// Must not allocate. A refused frame is a read too, with <see cref="CardRead.BadFrame"/> set.
     /// </summary>
     bool TryTake(CardRead read);
+
+    /// <summary>
+    /// Gives the person at the reader feedback (LED, buzzer) for the decision just made on their read: called
+    /// once per decision the controller reports, true for a grant (a fire-released read included), false for a
+    /// denial; never for a bad frame or an ignored read. Must not allocate; a reader without feedback ignores it.
+    /// </summary>
+    void Signal(bool granted);
 }

@@ -52,6 +52,12 @@ public sealed class WiegandCardReader : ICardReader
         return true;
     }
 
+    public void Signal(bool granted)
+    {
+        // Nothing to do: a Wiegand reader's LED and beeper are separate input lines the board drives (or ties to
+        // the lock output); they are not modelled here.
+    }
+
     /// <summary>The controller's name for a collector's refusal (the bad-frame "why"); too many bits is a length problem.</summary>
     public static BadFrameReason ReasonOf(WiegandRejection rejection)
     {

@@ -19,6 +19,14 @@ internal sealed class FakeCardReader : ICardReader
 
     public int Waiting => _count;
 
+    /// <summary>How often the controller asked for grant feedback.</summary>
+    public int GrantedSignals { get; private set; }
+
+    /// <summary>How often the controller asked for deny feedback.</summary>
+    public int DeniedSignals { get; private set; }
+
+    public int Signals => GrantedSignals + DeniedSignals;
+
     public void Present(ulong card, int bits = 26, ReaderKind reader = ReaderKind.Wiegand) =>
         Enqueue(card, bits, reader, BadFrameReason.None);
 
@@ -40,6 +48,18 @@ internal sealed class FakeCardReader : ICardReader
         _head = (_head + 1) % _queue.Length;
         _count--;
         return true;
+    }
+
+    public void Signal(bool granted)
+    {
+        if (granted)
+        {
+            GrantedSignals++;
+        }
+        else
+        {
+            DeniedSignals++;
+        }
     }
 
     private void Enqueue(ulong card, int bits, ReaderKind reader, BadFrameReason badFrame)
