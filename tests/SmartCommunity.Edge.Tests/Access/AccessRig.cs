@@ -7,17 +7,12 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Access;
-using SmartCommunity.Edge.Alerts;
-using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Safety;
-using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Tests.TestSupport;
-using SmartCommunity.Edge.Twins;
 using SmartCommunity.Protocol;
 
 /// <summary>
@@ -26,7 +21,7 @@ using SmartCommunity.Protocol;
 /// (so twins and acks behave as on the box) and a recording downlink in place of the broker. Doors speak through
 /// <see cref="DoorAsync"/>: each message gets the door's next sequence number and its uptime on the fake clock.
 /// </summary>
-internal sealed class AccessRig : IAsyncDisposable
+internal sealed class AccessRig : EdgeCore
 {
     public const string Main = "b1-main";
     public const string GarageIn = "b1-garage-in";
@@ -40,8 +35,6 @@ internal sealed class AccessRig : IAsyncDisposable
     public const string Garage = "garage";
     public const string Gym = "gym";
     public const string PoolGroup = "pool";
-
-    public static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     public static readonly string Yaml = $"""
         schema: 1
@@ -95,35 +88,18 @@ internal sealed class AccessRig : IAsyncDisposable
     private readonly Dictionary<string, DoorSide> _doors = new(StringComparer.Ordinal);
 
     public AccessRig(AccessOptions? options = null)
+        : base(data =>
+        {
+            File.WriteAllText(data.File("layout.yaml"), Yaml);
+            return LayoutLoader.Load(data.File("layout.yaml"));
+        })
     {
-        File.WriteAllText(Data.File("layout.yaml"), Yaml);
-        Layout = LayoutLoader.Load(Data.File("layout.yaml"));
-        Log = EventLog.Open(Data.File("edge.db"), NullLogger.Instance);
-        Twins = new TwinRegistry(Layout);
-        Commands = new CommandPublisher(Downlink, Log, Twins, new EdgeCounters(), Time, NullLogger.Instance, new CommandOptions());
-        Alerts = AlertBook.Open(Data.File("edge.db"), Log, Layout.Site, Time, NullLogger.Instance);
-        FireRule = new FireRule(Layout, Downlink, Commands, Log, Time, NullLogger.Instance) { Alerts = Alerts, Twins = Twins };
+        FireRule = NewFireRule();
         Commands.AddSafetyGate(FireRule);
         Options = options ?? new AccessOptions();
         Access = NewAccess();
         Pipeline = NewPipeline();
     }
-
-    public TempFolder Data { get; } = new();
-
-    public FakeTimeProvider Time { get; } = new(Start);
-
-    public RecordingDownlink Downlink { get; } = new();
-
-    public BuildingLayout Layout { get; }
-
-    public EventLog Log { get; }
-
-    public TwinRegistry Twins { get; }
-
-    public CommandPublisher Commands { get; }
-
-    public AlertBook Alerts { get; }
 
     public FireRule FireRule { get; }
 
@@ -132,8 +108,6 @@ internal sealed class AccessRig : IAsyncDisposable
     public AccessControl Access { get; private set; }
 
     public IngestPipeline Pipeline { get; private set; }
-
-    public DeviceDefinition Device(string id) => Layout.DevicesById[id];
 
     public Task StartAsync() => Access.StartAsync();
 
@@ -229,19 +203,16 @@ internal sealed class AccessRig : IAsyncDisposable
         Log.ReadRecent(10_000, door).Where(e => e.Channel == AccessControl.Channel && e.Name == name).OrderBy(e => e.Id)
             .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await Access.DisposeAsync();
-        await Commands.DisposeAsync();
-        Alerts.Dispose();
-        await Log.DisposeAsync();
-        Data.Dispose();
+        await base.DisposeAsync();
     }
 
-    private AccessControl NewAccess() => new(Layout, Twins, Commands, Alerts, Log, Data.File("edge.db"), Time, NullLogger.Instance, Options);
+    private AccessControl NewAccess() => new(Layout, Twins, Commands, Alerts, Log, Database, Time, NullLogger.Instance, Options);
 
     private IngestPipeline NewPipeline() =>
-        new(Layout, Twins, FireRule, Commands, Log, new EdgeCounters(), Time, NullLogger.Instance) { Access = Access };
+        new(Layout, Twins, FireRule, Commands, Log, Counters, Time, NullLogger.Instance) { Access = Access };
 
     private DoorSide Side(string door)
     {

@@ -7,14 +7,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using SmartCommunity.Edge.Alerts;
 using SmartCommunity.Edge.Calls;
-using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Layout;
-using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Tests.TestSupport;
-using SmartCommunity.Edge.Twins;
 using SmartCommunity.Protocol;
 
 /// <summary>
@@ -22,14 +17,12 @@ using SmartCommunity.Protocol;
 /// edge.db (event log, alerts, calls) in a fresh folder, a fake clock in UTC, and a recording downlink in place of
 /// the broker. <see cref="RestartAsync"/> closes the desk and opens a new one over the same file.
 /// </summary>
-internal sealed class CallRig : IAsyncDisposable
+internal sealed class CallRig : EdgeCore
 {
     public const string Flat12 = "b1-flat12-call";
 
     /// <summary>Quiet hours 22:00-07:00 (local time, UTC here).</summary>
     public const string Flat14 = "b1-flat14-call";
-
-    public static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     public static readonly CallDispatchOptions TwoRelays = new() { Chain = ["care", "backup"] };
 
@@ -40,38 +33,15 @@ internal sealed class CallRig : IAsyncDisposable
     private long _seq;
 
     public CallRig(CallDispatchOptions? options = null, DateTimeOffset? start = null, string[]? relays = null)
+        : base(data => LayoutLoader.Load(WriteLayout(data)), start)
     {
         _options = options ?? TwoRelays;
         _relays = relays ?? Relays;
-        Time = new FakeTimeProvider(start ?? Start);
         Time.SetLocalTimeZone(TimeZoneInfo.Utc);
-        Layout = LayoutLoader.Load(WriteLayout(Data));
-        Log = EventLog.Open(Data.File("edge.db"), NullLogger.Instance);
-        Twins = new TwinRegistry(Layout);
-        Commands = new CommandPublisher(Downlink, Log, Twins, new EdgeCounters(), Time, NullLogger.Instance, new CommandOptions());
-        Alerts = AlertBook.Open(Data.File("edge.db"), Log, Layout.Site, Time, NullLogger.Instance);
         Desk = NewDesk();
     }
 
-    public TempFolder Data { get; } = new();
-
-    public FakeTimeProvider Time { get; }
-
-    public RecordingDownlink Downlink { get; } = new();
-
-    public BuildingLayout Layout { get; }
-
-    public EventLog Log { get; }
-
-    public TwinRegistry Twins { get; }
-
-    public CommandPublisher Commands { get; }
-
-    public AlertBook Alerts { get; }
-
     public CallDesk Desk { get; private set; }
-
-    public DeviceDefinition Device(string id) => Layout.DevicesById[id];
 
     /// <summary>Writes the test layout (schema of hardware-docs/layout.md) into <paramref name="folder"/> and returns its path.</summary>
     public static string WriteLayout(TempFolder folder)
@@ -139,14 +109,11 @@ internal sealed class CallRig : IAsyncDisposable
             .Where(c => c.GetProperty("cmd").GetString() == command)
             .GroupBy(c => c.GetProperty("id").GetString()).Select(g => g.First()).ToList();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await Desk.DisposeAsync();
-        await Commands.DisposeAsync();
-        Alerts.Dispose();
-        await Log.DisposeAsync();
-        Data.Dispose();
+        await base.DisposeAsync();
     }
 
-    private CallDesk NewDesk() => new(Layout, Commands, Alerts, Log, Data.File("edge.db"), _options, _relays, Time, NullLogger.Instance);
+    private CallDesk NewDesk() => new(Layout, Commands, Alerts, Log, Database, _options, _relays, Time, NullLogger.Instance);
 }

@@ -8,17 +8,13 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Alerts;
-using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Rules;
 using SmartCommunity.Edge.Safety;
-using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Tests.TestSupport;
-using SmartCommunity.Edge.Twins;
 using SmartCommunity.Protocol;
 
 /// <summary>
@@ -27,7 +23,7 @@ using SmartCommunity.Protocol;
 /// fake clock and a recording downlink, on a layout of our own with smoke detectors, a fire manual call point, doors
 /// and valves (<see cref="LayoutYaml"/>). Device messages go through the real pipeline, so twins see them too.
 /// </summary>
-internal sealed class FireRig : IAsyncDisposable
+internal sealed class FireRig : EdgeCore
 {
     public const string Site = "riverside";
     public const string LobbyA = "b1-lobby-smoke-a";
@@ -47,36 +43,12 @@ internal sealed class FireRig : IAsyncDisposable
     private readonly Dictionary<string, long> _sequence = new(StringComparer.Ordinal);
 
     public FireRig(string confirm = "any-detector", int windowS = 30, bool testReleasesDoors = false)
+        : base(_ => LayoutLoader.Parse(LayoutYaml(confirm, windowS, testReleasesDoors), "fire-rig.yaml"))
     {
-        Layout = LayoutLoader.Parse(LayoutYaml(confirm, windowS, testReleasesDoors), "fire-rig.yaml");
-        Log = EventLog.Open(Database, NullLogger.Instance);
-        Twins = new TwinRegistry(Layout);
-        Commands = new CommandPublisher(Downlink, Log, Twins, Counters, Time, NullLogger.Instance, new CommandOptions());
-        Alerts = AlertBook.Open(Database, Log, Site, Time, NullLogger.Instance);
         FireRule = NewFireRule();
         Commands.AddSafetyGate(FireRule);
         Pipeline = new IngestPipeline(Layout, Twins, FireRule, Commands, Log, Counters, Time, NullLogger.Instance);
     }
-
-    public TempFolder Data { get; } = new();
-
-    public string Database => Data.File("edge.db");
-
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero));
-
-    public RecordingDownlink Downlink { get; } = new();
-
-    public EdgeCounters Counters { get; } = new();
-
-    public BuildingLayout Layout { get; }
-
-    public EventLog Log { get; }
-
-    public TwinRegistry Twins { get; }
-
-    public CommandPublisher Commands { get; }
-
-    public AlertBook Alerts { get; }
 
     public FireRule FireRule { get; }
 
@@ -121,8 +93,6 @@ internal sealed class FireRig : IAsyncDisposable
                       - { id: {{QuietValve}}, kind: leak }
         """;
 
-    public DeviceDefinition Device(string id) => Layout.DevicesById[id];
-
     /// <summary>Starts a rule engine on <paramref name="rulesYaml"/> and puts it into the pipeline, as EdgeHost does.</summary>
     public async Task StartRulesAsync(string rulesYaml)
     {
@@ -134,9 +104,6 @@ internal sealed class FireRig : IAsyncDisposable
         Assert.IsNull(Rules.Status().LastLoadError?.Message);
         Pipeline = new IngestPipeline(Layout, Twins, FireRule, Commands, Log, Counters, Time, NullLogger.Instance) { Rules = Rules };
     }
-
-    /// <summary>A fire rule over the same parts, as after a restart of the edge (latches and twins as they were).</summary>
-    public FireRule NewFireRule() => new(Layout, Downlink, Commands, Log, Time, NullLogger.Instance) { Alerts = Alerts, Twins = Twins };
 
     /// <summary>An event from the device, through the pipeline; <paramref name="fields"/> are more JSON members, e.g. <c>"test":true</c>.</summary>
     public Task EventAsync(string device, string name, string fields = "") =>
@@ -165,17 +132,14 @@ internal sealed class FireRig : IAsyncDisposable
     public IReadOnlyList<string> Sent(string cmd) =>
         Downlink.Commands.Where(c => c.Json.GetProperty("cmd").GetString() == cmd).Select(c => c.Topic.Split('/')[5]).ToList();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Rules is not null)
         {
             await Rules.DisposeAsync();
         }
 
-        await Commands.DisposeAsync();
-        Alerts.Dispose();
-        await Log.DisposeAsync();
-        Data.Dispose();
+        await base.DisposeAsync();
     }
 
     private async Task PublishAsync(string device, string channel, string fields)
