@@ -186,7 +186,7 @@ public sealed class CommandDecoder
     // Every command kind after Unknown, by its wire name (CommandNames.NameOf is the one table of names).
     private static CommandKind KindOf(PayloadReader reader)
     {
-        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Deny; kind++)
+        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Evacuate; kind++)
         {
             if (reader.StringEquals("cmd", CommandNames.NameOf((CommandKind)kind)))
             {

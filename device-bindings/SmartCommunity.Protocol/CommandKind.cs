@@ -43,4 +43,10 @@ public enum CommandKind
 
     /// <summary>Door: the edge's answer "no" to an access request "req".</summary>
     Deny = 12,
+
+    /// <summary>Parking barrier: open for an authorised entry; always accepted (hardware-docs/parking-barrier.md).</summary>
+    Open = 13,
+
+    /// <summary>Parking barrier: latch open for an evacuation until a <c>reset</c>. (A barrier's remote close is <see cref="Close"/>.)</summary>
+    Evacuate = 14,
 }

@@ -15,6 +15,8 @@ public static class CommandNames
     public const string AllowList = "allow-list";
     public const string Grant = "grant";
     public const string Deny = "deny";
+    public const string Open = "open";
+    public const string Evacuate = "evacuate";
 
     /// <summary>Values of an allow-list command's "op".</summary>
     public const string ListOpFull = "full";
@@ -39,6 +41,8 @@ public static class CommandNames
             case CommandKind.AllowList: return AllowList;
             case CommandKind.Grant: return Grant;
             case CommandKind.Deny: return Deny;
+            case CommandKind.Open: return Open;
+            case CommandKind.Evacuate: return Evacuate;
             default: return "unknown";
         }
     }
@@ -60,6 +64,7 @@ public static class CommandNames
             case CommandRejection.LeakActive: return "leak-active";
             case CommandRejection.VersionMismatch: return "version-mismatch";
             case CommandRejection.ListFull: return "list-full";
+            case CommandRejection.SafetySensorFault: return "safety-sensor-fault";
             default: return "unknown";
         }
     }

@@ -22,4 +22,7 @@ public enum CommandRejection
 
     /// <summary>An allow-list change did not fit the door's table: what fitted is stored, nothing it had was dropped.</summary>
     ListFull,
+
+    /// <summary>A barrier's remote close while a safety sensor is missing or faulty: only a local hold-to-run close works.</summary>
+    SafetySensorFault,
 }

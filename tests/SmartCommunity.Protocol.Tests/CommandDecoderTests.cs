@@ -278,6 +278,16 @@ public sealed class CommandDecoderTests
     }
 
     [TestMethod]
+    [DataRow("open", CommandKind.Open)]
+    [DataRow("evacuate", CommandKind.Evacuate)]
+    [DataRow("close", CommandKind.Close)]
+    public void Decode_BarrierCommand_ReadsItsKind(string name, CommandKind expected)
+    {
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"b1\",\"cmd\":\"" + name + "\"}"));
+        Assert.AreEqual(expected, _command.Kind);
+    }
+
+    [TestMethod]
     [DataRow("grant", CommandKind.Grant)]
     [DataRow("deny", CommandKind.Deny)]
     public void Decode_Answer_ReadsTheRequestNumber(string name, CommandKind expected)

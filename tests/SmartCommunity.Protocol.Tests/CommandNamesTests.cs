@@ -23,6 +23,7 @@ public sealed class CommandNamesTests
     [TestMethod]
     [DataRow(CommandRejection.VersionMismatch, "version-mismatch")]
     [DataRow(CommandRejection.ListFull, "list-full")]
+    [DataRow(CommandRejection.SafetySensorFault, "safety-sensor-fault")]
     public void ReasonOf_AllowListRejections_UseTheContractNames(CommandRejection rejection, string expected)
     {
         Assert.AreEqual(expected, CommandNames.ReasonOf(rejection));
@@ -41,6 +42,8 @@ public sealed class CommandNamesTests
         Assert.AreEqual("allow-list", CommandNames.NameOf(CommandKind.AllowList));
         Assert.AreEqual("grant", CommandNames.NameOf(CommandKind.Grant));
         Assert.AreEqual("deny", CommandNames.NameOf(CommandKind.Deny));
+        Assert.AreEqual("open", CommandNames.NameOf(CommandKind.Open));
+        Assert.AreEqual("evacuate", CommandNames.NameOf(CommandKind.Evacuate));
         Assert.AreEqual("unknown", CommandNames.NameOf(CommandKind.Unknown));
     }
 }
