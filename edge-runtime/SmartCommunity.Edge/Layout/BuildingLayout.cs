@@ -203,6 +203,10 @@ public static class DeviceKinds
     public const string RoleSensorValve = "sensor-valve";
     public const string RoleValve = "valve";
 
+    /// <summary>A parking barrier (hardware-docs/parking-barrier.md); the fire rule opens it for evacuation.</summary>
+    public const string Barrier = "barrier";
+    public const string RoleBarrier = "barrier";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesByKind = new Dictionary<string, string[]>
     {
         [Door] = [RoleEgressLock, RoleHoldOpen, RoleEntryLock],
@@ -210,5 +214,6 @@ public static class DeviceKinds
         [ManualCallPoint] = [RoleBreakGlass],
         [EmergencyCallPoint] = [RoleResident],
         [Leak] = [RoleSensorValve, RoleValve],
+        [Barrier] = [RoleBarrier],
     };
 }

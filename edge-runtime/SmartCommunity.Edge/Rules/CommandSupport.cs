@@ -24,6 +24,8 @@ public static class CommandSupport
         [CommandNames.Lock] = CommandKind.Lock,
         [CommandNames.Unlock] = CommandKind.Unlock,
         [CommandNames.Close] = CommandKind.Close,
+        [CommandNames.Open] = CommandKind.Open,
+        [CommandNames.Evacuate] = CommandKind.Evacuate,
     };
 
     /// <summary>The longest unlock a door accepts (protocol.md §4.1: at most 600 000 ms).</summary>
@@ -42,6 +44,7 @@ public static class CommandSupport
 
         // A sensor-valve and a bare valve both have the valve: close it, reopen it (reset), test it.
         DeviceKinds.Leak => command is CommandKind.Close or CommandKind.Reset or CommandKind.SelfTest,
+        DeviceKinds.Barrier => command is CommandKind.Open or CommandKind.Close or CommandKind.Evacuate or CommandKind.Reset or CommandKind.SelfTest,
         _ => true,
     };
 

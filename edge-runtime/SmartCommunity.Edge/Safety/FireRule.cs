@@ -108,6 +108,14 @@ public sealed partial class FireRule : ISafetyGate
             return ValveGate.WhyRefused(request, AlarmStands(request.Device.Building));
         }
 
+        if (request.Device.Kind == DeviceKinds.Barrier)
+        {
+            // A barrier held open for evacuation stays open until the alarm is reset (hardware-docs/safety.md §8).
+            return request.Kind is CommandKind.Close or CommandKind.Reset && AlarmStands(request.Device.Building)
+                ? $"a fire alarm stands in building {request.Device.Building}; barriers stay open for evacuation until it is reset"
+                : null;
+        }
+
         bool energises = request.Kind is CommandKind.Lock or CommandKind.Reset;
         if (request.Device.Kind != DeviceKinds.Door || !energises || !AlarmStands(request.Device.Building))
         {
@@ -175,6 +183,11 @@ public sealed partial class FireRule : ISafetyGate
         if (device.IsFireReleasedDoor && message.Channel == Channel.Status && message.Online == true && IsLatched(device.Building))
         {
             return _commands.SendAsync(device, CommandKind.Release, "fire alarm stands; door came back online");
+        }
+
+        if (device.Kind == DeviceKinds.Barrier && message.Channel == Channel.Status && message.Online == true && IsLatched(device.Building))
+        {
+            return _commands.SendAsync(device, CommandKind.Evacuate, "fire alarm stands; barrier came back online");
         }
 
         return Task.CompletedTask;
@@ -245,7 +258,7 @@ public sealed partial class FireRule : ISafetyGate
 
         // The clear state is queued to each door before its reset, so the door reads it first. A door whose own
         // fire input is still active refuses the reset (fire-active) and stays released.
-        await Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor)
+        await Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor || d.Kind == DeviceKinds.Barrier)
             .Select(door => _commands.RequestAsync(new CommandRequest(door, CommandKind.Reset, $"fire alarm reset by {operatorName}", CommandOrigin.Operator, operatorName))))
             .ConfigureAwait(false);
         return new FireResetOutcome(FireResetResult.Reset, [], [], overridden);
@@ -571,9 +584,10 @@ public sealed partial class FireRule : ISafetyGate
             : null;
     }
 
+    // Doors are released and the car park's barriers opened for evacuation, on the life-safety path no gate refuses.
     private Task ReleaseDoorsAsync(string building, string reason) =>
-        Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor)
-            .Select(door => _commands.SendAsync(door, CommandKind.Release, reason)));
+        Task.WhenAll(_layout.DevicesIn(building).Where(d => d.IsFireReleasedDoor || d.Kind == DeviceKinds.Barrier)
+            .Select(device => _commands.SendAsync(device, device.Kind == DeviceKinds.Barrier ? CommandKind.Evacuate : CommandKind.Release, reason)));
 
     private Task PublishFireStateAsync(string building, FireLatchRecord? latch)
     {

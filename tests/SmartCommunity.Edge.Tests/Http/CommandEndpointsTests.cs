@@ -107,7 +107,7 @@ public sealed class CommandEndpointsTests
     }
 
     [TestMethod]
-    [DataRow("""{"cmd":"open"}""", "unknown command")]
+    [DataRow("""{"cmd":"fly"}""", "unknown command")]
     [DataRow("""{"ms":5000}""", "unknown command")]
     [DataRow("""{"cmd":"unlock","ms":0}""", "bad ms")]
     [DataRow("""{"cmd":"unlock","ms":600001}""", "bad ms")]

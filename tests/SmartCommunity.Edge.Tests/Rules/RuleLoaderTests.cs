@@ -177,10 +177,10 @@ public sealed class RuleLoaderTests
     [TestMethod]
     public void Parse_UnknownCommand_ErrorListsTheProtocolsCommands()
     {
-        RulesException error = Fails(Rule("event: { kind: smoke, event: alarm }", "command: { cmd: open, to: { kind: door } }"));
+        RulesException error = Fails(Rule("event: { kind: smoke, event: alarm }", "command: { cmd: fly, to: { kind: door } }"));
 
         Assert.AreEqual(7L, error.Line);
-        StringAssert.Contains(error.Reason, "unknown command 'open'; commands of protocol v1: release, reset, self-test, lock, unlock");
+        StringAssert.Contains(error.Reason, "unknown command 'fly'; commands of protocol v1: release, reset, self-test, lock, unlock, close, open, evacuate");
     }
 
     [TestMethod]

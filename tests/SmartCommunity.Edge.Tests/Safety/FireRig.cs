@@ -37,6 +37,7 @@ internal sealed class FireRig : EdgeCore
     public const string SprinklerValve = "b1-f1-sprinkler-valve";
     public const string QuietSmoke = "b2-smoke";
     public const string QuietValve = "b2-valve";
+    public const string Barrier = "b1-carpark-barrier";
 
     public static readonly string[] B1Doors = [Exit, StairDoor];
 
@@ -76,6 +77,9 @@ internal sealed class FireRig : EdgeCore
                     devices:
                       - { id: {{StairDoor}}, kind: door, role: hold-open }
                       - { id: {{StairSmoke}}, kind: smoke, params: { confirmationMs: 2000 } }
+                  - id: carpark
+                    devices:
+                      - { id: {{Barrier}}, kind: barrier }
               - id: f1
                 zones:
                   - id: plant
@@ -111,6 +115,10 @@ internal sealed class FireRig : EdgeCore
 
     public Task StateAsync(string device, string state, string fields = "") =>
         PublishAsync(device, Channel.State, $"\"state\":\"{state}\"" + (fields.Length > 0 ? "," + fields : ""));
+
+    /// <summary>The device's online status after it connects again.</summary>
+    public Task StatusOnlineAsync(string device) =>
+        PublishAsync(device, Channel.Status, $"\"online\":true,\"kind\":\"{Device(device).Kind}\",\"role\":\"{Device(device).Role}\",\"fw\":\"t\"");
 
     /// <summary>The device's Last Will, as the broker publishes it when the device drops off: the edge marks it offline.</summary>
     public async Task WillAsync(string device)

@@ -67,7 +67,7 @@ public sealed partial class FireRuleTests
 
         Assert.AreEqual(FireResetResult.Reset, outcome.Result);
         Assert.IsFalse(rig.FireRule.IsLatched("b1"));
-        CollectionAssert.AreEquivalent(FireRig.B1Doors, rig.Sent(CommandNames.Reset).ToList());
+        CollectionAssert.AreEquivalent(FireRig.B1Doors.Append(FireRig.Barrier).ToList(), rig.Sent(CommandNames.Reset).ToList(), "the doors and the car park barrier end their fire hold");
         Assert.IsEmpty(rig.Alerts.List().Where(a => a.Rule.StartsWith(FireRule.AlertPrefix, System.StringComparison.Ordinal)).ToList());
         Alert closed = rig.Alerts.List(openOnly: false).Single(a => a.Rule == FireRule.ConfirmedAlert);
         Assert.AreEqual(("alice", "alice"), (closed.AcknowledgedBy, closed.ClearedBy));
