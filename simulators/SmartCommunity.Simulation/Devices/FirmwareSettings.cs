@@ -1,6 +1,5 @@
 namespace SmartCommunity.Simulation.Devices;
 
-using System;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Firmware.Boot;
 using SmartCommunity.Firmware.Devices.DoorController;
@@ -8,7 +7,6 @@ using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
-using SmartCommunity.Protocol.Wiegand;
 
 /// <summary>
 /// A layout device's parameters as the firmware's settings objects, the way the device would read them from its
@@ -23,6 +21,8 @@ public static class FirmwareSettings
     /// </summary>
     public static DoorSettings Door(DeviceDefinition device) => DoorSettings.Read(device.Role, new LayoutParameters(device));
 
+    // The layout's door keys lockMode and egressCritical travel in the bundle as the 0/1 params failSecure and
+    // egressCritical; every other parameter is the layout's params as given.
     private sealed class LayoutParameters(DeviceDefinition device) : IParameterSource
     {
         public long Parameter(string name, long fallback) => name switch
@@ -33,86 +33,13 @@ public static class FirmwareSettings
         };
     }
 
-    /// <summary>
-    /// The framing of a door's Wiegand input (hardware-docs/wiegand.md §3): the collector's defaults, since the door's
-    /// parameters name no framing settings.
-    /// </summary>
-    public static WiegandSettings Wiegand(DeviceDefinition device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        return new WiegandSettings();
-    }
-
-    public static SmokeDetectorSettings SmokeDetector(DeviceDefinition device)
-    {
-        var defaults = new SmokeDetectorSettings();
-        return new SmokeDetectorSettings
-        {
-            AlarmThreshold = (int)device.Parameter("alarmThreshold", defaults.AlarmThreshold),
-            ConfirmationMs = device.Parameter("confirmationMs", defaults.ConfirmationMs),
-            RestoreMs = device.Parameter("restoreMs", defaults.RestoreMs),
-            OpenCircuitBelow = (int)device.Parameter("openCircuitBelow", defaults.OpenCircuitBelow),
-            ShortCircuitAbove = (int)device.Parameter("shortCircuitAbove", defaults.ShortCircuitAbove),
-            FaultConfirmMs = device.Parameter("faultConfirmMs", defaults.FaultConfirmMs),
-            SampleIntervalMs = device.Parameter("sampleIntervalMs", defaults.SampleIntervalMs),
-            HeartbeatMs = device.Parameter("heartbeatMs", defaults.HeartbeatMs),
-            TelemetryMs = device.Parameter("telemetryMs", defaults.TelemetryMs),
-            BaselineTimeConstantMs = device.Parameter("baselineTimeConstantMs", defaults.BaselineTimeConstantMs),
-            DirtyChamberAbove = (int)device.Parameter("dirtyChamberAbove", defaults.DirtyChamberAbove),
-            DirtyChamberConfirmMs = device.Parameter("dirtyChamberConfirmMs", defaults.DirtyChamberConfirmMs),
-            StuckAfterMs = device.Parameter("stuckAfterMs", defaults.StuckAfterMs),
-            BatteryDebounceMs = device.Parameter("batteryDebounceMs", defaults.BatteryDebounceMs),
-            ButtonDebounceMs = device.Parameter("buttonDebounceMs", defaults.ButtonDebounceMs),
-            ChirpEveryMs = device.Parameter("chirpEveryMs", defaults.ChirpEveryMs),
-            HushMs = device.Parameter("hushMs", defaults.HushMs),
-            DenseSmokeLevel = (int)device.Parameter("denseSmokeLevel", defaults.DenseSmokeLevel),
-            RisingBy = (int)device.Parameter("risingBy", defaults.RisingBy),
-            TestMs = device.Parameter("testMs", defaults.TestMs),
-        };
-    }
+    public static SmokeDetectorSettings SmokeDetector(DeviceDefinition device) => SmokeDetectorSettings.Read(new LayoutParameters(device));
 
     /// <summary>The controller's parameters; <c>valveTravelMs</c> is the simulated valve's, not the firmware's.</summary>
-    public static LeakValveSettings LeakValve(DeviceDefinition device)
-    {
-        var defaults = new LeakValveSettings();
-        return new LeakValveSettings
-        {
-            LeakConfirmMs = device.Parameter("leakConfirmMs", defaults.LeakConfirmMs),
-            DryConfirmMs = device.Parameter("dryConfirmMs", defaults.DryConfirmMs),
-            TravelMs = device.Parameter("travelMs", defaults.TravelMs),
-            ExerciseIntervalMs = device.Parameter("exerciseIntervalMs", defaults.ExerciseIntervalMs),
-            ExerciseMs = device.Parameter("exerciseMs", defaults.ExerciseMs),
-            CloseRetries = (int)device.Parameter("closeRetries", defaults.CloseRetries),
-            CloseRetryPauseMs = device.Parameter("closeRetryPauseMs", defaults.CloseRetryPauseMs),
-            ReversePauseMs = device.Parameter("reversePauseMs", defaults.ReversePauseMs),
-            SwitchDebounceMs = device.Parameter("switchDebounceMs", defaults.SwitchDebounceMs),
-            ButtonDebounceMs = device.Parameter("buttonDebounceMs", defaults.ButtonDebounceMs),
-            HeartbeatMs = device.Parameter("heartbeatMs", defaults.HeartbeatMs),
-        };
-    }
+    public static LeakValveSettings LeakValve(DeviceDefinition device) => LeakValveSettings.Read(new LayoutParameters(device));
 
-    public static ManualCallPointSettings ManualCallPoint(DeviceDefinition device)
-    {
-        var defaults = new ManualCallPointSettings();
-        return new ManualCallPointSettings
-        {
-            ContactDebounceMs = device.Parameter("contactDebounceMs", defaults.ContactDebounceMs),
-            LineFaultConfirmMs = device.Parameter("lineFaultConfirmMs", defaults.LineFaultConfirmMs),
-            HeartbeatMs = device.Parameter("heartbeatMs", defaults.HeartbeatMs),
-        };
-    }
+    public static ManualCallPointSettings ManualCallPoint(DeviceDefinition device) => ManualCallPointSettings.Read(new LayoutParameters(device));
 
     /// <summary>The call point's own parameters; quiet hours (<c>quietStartMin</c>, <c>quietEndMin</c>) are the edge's, not the device's.</summary>
-    public static EmergencyCallPointSettings EmergencyCallPoint(DeviceDefinition device)
-    {
-        var defaults = new EmergencyCallPointSettings();
-        return new EmergencyCallPointSettings
-        {
-            ButtonDebounceMs = device.Parameter("buttonDebounceMs", defaults.ButtonDebounceMs),
-            CallResendMs = device.Parameter("callResendMs", defaults.CallResendMs),
-            NoActivityMs = device.Parameter("noActivityMs", defaults.NoActivityMs),
-            HandledShowMs = device.Parameter("handledShowMs", defaults.HandledShowMs),
-            HeartbeatMs = device.Parameter("heartbeatMs", defaults.HeartbeatMs),
-        };
-    }
+    public static EmergencyCallPointSettings EmergencyCallPoint(DeviceDefinition device) => EmergencyCallPointSettings.Read(new LayoutParameters(device));
 }

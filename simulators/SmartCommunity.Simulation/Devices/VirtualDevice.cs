@@ -14,6 +14,7 @@ using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
+using SmartCommunity.Protocol.Wiegand;
 using SmartCommunity.Simulation.Hardware;
 
 /// <summary>
@@ -436,7 +437,7 @@ public sealed class VirtualDevice : IAsyncDisposable
     // The controller's reader interface and its collector are in its RAM: each boot gets new ones on the same reader.
     private WiegandCardReader? ReaderFor(IClock clock)
     {
-        CardReaderInput = CardReader is null ? null : new WiegandCardReader(FirmwareSettings.Wiegand(Definition), clock);
+        CardReaderInput = CardReader is null ? null : new WiegandCardReader(new WiegandSettings(), clock);
         return CardReaderInput;
     }
 

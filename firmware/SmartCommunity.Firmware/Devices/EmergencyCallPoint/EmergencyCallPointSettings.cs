@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 
+using SmartCommunity.Firmware.Boot;
+
 /// <summary>
 /// Emergency call point parameters, from the device configuration bundle (hardware-docs/call-points.md).
 /// Out-of-range values are brought to the nearest limit by the device, which must keep working.
@@ -29,4 +31,16 @@ public sealed class EmergencyCallPointSettings
 
     /// <summary>Period of the state heartbeat.</summary>
     public long HeartbeatMs = 30000;
+
+    /// <summary>The settings from a device's parameters (the bundle's "params", or the layout's); anything not given keeps its default.</summary>
+    public static EmergencyCallPointSettings Read(IParameterSource parameters)
+    {
+        EmergencyCallPointSettings s = new EmergencyCallPointSettings();
+        s.ButtonDebounceMs = parameters.Parameter("buttonDebounceMs", s.ButtonDebounceMs);
+        s.CallResendMs = parameters.Parameter("callResendMs", s.CallResendMs);
+        s.NoActivityMs = parameters.Parameter("noActivityMs", s.NoActivityMs);
+        s.HandledShowMs = parameters.Parameter("handledShowMs", s.HandledShowMs);
+        s.HeartbeatMs = parameters.Parameter("heartbeatMs", s.HeartbeatMs);
+        return s;
+    }
 }

@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.LeakValve;
 
+using SmartCommunity.Firmware.Boot;
+
 /// <summary>
 /// Leak sensor and valve parameters, from the device configuration bundle (hardware-docs/leak-valve.md,
 /// "Parameters"; bundle keys are the same names in camelCase).
@@ -38,4 +40,22 @@ public sealed class LeakValveSettings
 
     /// <summary>Period of the state heartbeat.</summary>
     public long HeartbeatMs = 30000;
+
+    /// <summary>The settings from a device's parameters (the bundle's "params", or the layout's); anything not given keeps its default.</summary>
+    public static LeakValveSettings Read(IParameterSource parameters)
+    {
+        LeakValveSettings s = new LeakValveSettings();
+        s.LeakConfirmMs = parameters.Parameter("leakConfirmMs", s.LeakConfirmMs);
+        s.DryConfirmMs = parameters.Parameter("dryConfirmMs", s.DryConfirmMs);
+        s.TravelMs = parameters.Parameter("travelMs", s.TravelMs);
+        s.ExerciseIntervalMs = parameters.Parameter("exerciseIntervalMs", s.ExerciseIntervalMs);
+        s.ExerciseMs = parameters.Parameter("exerciseMs", s.ExerciseMs);
+        s.CloseRetries = (int)parameters.Parameter("closeRetries", s.CloseRetries);
+        s.CloseRetryPauseMs = parameters.Parameter("closeRetryPauseMs", s.CloseRetryPauseMs);
+        s.ReversePauseMs = parameters.Parameter("reversePauseMs", s.ReversePauseMs);
+        s.SwitchDebounceMs = parameters.Parameter("switchDebounceMs", s.SwitchDebounceMs);
+        s.ButtonDebounceMs = parameters.Parameter("buttonDebounceMs", s.ButtonDebounceMs);
+        s.HeartbeatMs = parameters.Parameter("heartbeatMs", s.HeartbeatMs);
+        return s;
+    }
 }

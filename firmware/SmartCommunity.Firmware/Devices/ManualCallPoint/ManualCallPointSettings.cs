@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.ManualCallPoint;
 
+using SmartCommunity.Firmware.Boot;
+
 /// <summary>Manual call point parameters, from the device configuration bundle (hardware-docs/call-points.md).</summary>
 public sealed class ManualCallPointSettings
 {
@@ -14,4 +16,14 @@ public sealed class ManualCallPointSettings
 
     /// <summary>Period of the state heartbeat.</summary>
     public long HeartbeatMs = 30000;
+
+    /// <summary>The settings from a device's parameters (the bundle's "params", or the layout's); anything not given keeps its default.</summary>
+    public static ManualCallPointSettings Read(IParameterSource parameters)
+    {
+        ManualCallPointSettings s = new ManualCallPointSettings();
+        s.ContactDebounceMs = parameters.Parameter("contactDebounceMs", s.ContactDebounceMs);
+        s.LineFaultConfirmMs = parameters.Parameter("lineFaultConfirmMs", s.LineFaultConfirmMs);
+        s.HeartbeatMs = parameters.Parameter("heartbeatMs", s.HeartbeatMs);
+        return s;
+    }
 }

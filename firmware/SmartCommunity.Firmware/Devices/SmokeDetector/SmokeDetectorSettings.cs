@@ -1,5 +1,7 @@
 namespace SmartCommunity.Firmware.Devices.SmokeDetector;
 
+using SmartCommunity.Firmware.Boot;
+
 /// <summary>
 /// Smoke detector parameters, from the device configuration bundle. Readings are in the units of the detector
 /// head's analog output (ADC counts of a 10-bit converter on the reference board; hardware-docs/smoke-detector.md).
@@ -82,4 +84,31 @@ public sealed class SmokeDetectorSettings
 
     /// <summary>How long a test started by the test button lasts; at most 5 minutes.</summary>
     public long TestMs = 30000;
+
+    /// <summary>The settings from a device's parameters (the bundle's "params", or the layout's); anything not given keeps its default.</summary>
+    public static SmokeDetectorSettings Read(IParameterSource parameters)
+    {
+        SmokeDetectorSettings s = new SmokeDetectorSettings();
+        s.AlarmThreshold = (int)parameters.Parameter("alarmThreshold", s.AlarmThreshold);
+        s.ConfirmationMs = parameters.Parameter("confirmationMs", s.ConfirmationMs);
+        s.RestoreMs = parameters.Parameter("restoreMs", s.RestoreMs);
+        s.OpenCircuitBelow = (int)parameters.Parameter("openCircuitBelow", s.OpenCircuitBelow);
+        s.ShortCircuitAbove = (int)parameters.Parameter("shortCircuitAbove", s.ShortCircuitAbove);
+        s.FaultConfirmMs = parameters.Parameter("faultConfirmMs", s.FaultConfirmMs);
+        s.SampleIntervalMs = parameters.Parameter("sampleIntervalMs", s.SampleIntervalMs);
+        s.HeartbeatMs = parameters.Parameter("heartbeatMs", s.HeartbeatMs);
+        s.TelemetryMs = parameters.Parameter("telemetryMs", s.TelemetryMs);
+        s.BaselineTimeConstantMs = parameters.Parameter("baselineTimeConstantMs", s.BaselineTimeConstantMs);
+        s.DirtyChamberAbove = (int)parameters.Parameter("dirtyChamberAbove", s.DirtyChamberAbove);
+        s.DirtyChamberConfirmMs = parameters.Parameter("dirtyChamberConfirmMs", s.DirtyChamberConfirmMs);
+        s.StuckAfterMs = parameters.Parameter("stuckAfterMs", s.StuckAfterMs);
+        s.BatteryDebounceMs = parameters.Parameter("batteryDebounceMs", s.BatteryDebounceMs);
+        s.ButtonDebounceMs = parameters.Parameter("buttonDebounceMs", s.ButtonDebounceMs);
+        s.ChirpEveryMs = parameters.Parameter("chirpEveryMs", s.ChirpEveryMs);
+        s.HushMs = parameters.Parameter("hushMs", s.HushMs);
+        s.DenseSmokeLevel = (int)parameters.Parameter("denseSmokeLevel", s.DenseSmokeLevel);
+        s.RisingBy = (int)parameters.Parameter("risingBy", s.RisingBy);
+        s.TestMs = parameters.Parameter("testMs", s.TestMs);
+        return s;
+    }
 }
