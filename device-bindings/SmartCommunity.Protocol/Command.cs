@@ -54,7 +54,7 @@ public sealed class Command
     public readonly byte[] Remove = new byte[MessageLimits.MaxDownlinkBytes];
     public int RemoveLength;
 
-    /// <summary>grant / deny: the number of the access request answered ("req").</summary>
+    /// <summary>grant / deny, and a barrier's open or deny: the number of the access or entry request answered ("req"); 0 for an open without one.</summary>
     public long Request;
 
     public void Clear()

@@ -95,6 +95,16 @@ public sealed class CommandDecoder
 
             command.Request = number;
         }
+        else if (command.Kind == CommandKind.Open && _reader.TryGetInt64("req", out number))
+        {
+            // A barrier's open may answer an entry request, or be an operator's open without one (parking-barrier.md).
+            if (number < 1)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.Request = number;
+        }
 
         return CommandRejection.None;
     }

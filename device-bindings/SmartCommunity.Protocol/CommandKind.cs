@@ -41,10 +41,10 @@ public enum CommandKind
     /// <summary>Door: the edge's answer "yes" to an access request "req"; unlock for "ms" (or the door's unlock time).</summary>
     Grant = 11,
 
-    /// <summary>Door: the edge's answer "no" to an access request "req".</summary>
+    /// <summary>Door: the edge's answer "no" to an access request "req"; barrier: to an entry request "req".</summary>
     Deny = 12,
 
-    /// <summary>Parking barrier: open for an authorised entry; always accepted (hardware-docs/parking-barrier.md).</summary>
+    /// <summary>Parking barrier: open for an authorised entry, answering the entry request "req" when it carries one (hardware-docs/parking-barrier.md).</summary>
     Open = 13,
 
     /// <summary>Parking barrier: latch open for an evacuation until a <c>reset</c>. (A barrier's remote close is <see cref="Close"/>.)</summary>

@@ -309,6 +309,30 @@ public sealed class CommandDecoderTests
     }
 
     [TestMethod]
+    public void Decode_OpenWithRequest_ReadsTheRequestNumber()
+    {
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"o1\",\"cmd\":\"open\",\"req\":7,\"why\":\"valid\"}"));
+
+        Assert.AreEqual(CommandKind.Open, _command.Kind);
+        Assert.AreEqual(7L, _command.Request);
+    }
+
+    [TestMethod]
+    public void Decode_OpenWithoutRequest_IsAnOpenWithRequestZero()
+    {
+        Decode("{\"v\":1,\"id\":\"o1\",\"cmd\":\"open\",\"req\":7}");
+
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"o2\",\"cmd\":\"open\"}"));
+        Assert.AreEqual(0L, _command.Request);
+    }
+
+    [TestMethod]
+    public void Decode_OpenWithRequestZero_RejectsBadArgument()
+    {
+        Assert.AreEqual(CommandRejection.BadArgument, Decode("{\"v\":1,\"id\":\"o1\",\"cmd\":\"open\",\"req\":0}"));
+    }
+
+    [TestMethod]
     public void Decode_NextCommandAfterAnAllowList_ForgetsItsFields()
     {
         Decode("{\"v\":1,\"id\":\"a1\",\"cmd\":\"allow-list\",\"op\":\"full\",\"ver\":7,\"part\":1,\"parts\":1,\"now\":9,\"add\":\"1:0:0\",\"remove\":\"2\"}");

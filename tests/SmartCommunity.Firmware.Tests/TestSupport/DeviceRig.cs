@@ -58,6 +58,8 @@ internal abstract class DeviceRig
 
     public void Command(string id, string name) => Deliver(Identity.CommandTopic, CommandPayload(id, name));
 
+    public void Command(string id, string name, string extraFields) => Deliver(Identity.CommandTopic, CommandPayload(id, name, extraFields));
+
     public void Deliver(string topic, string json) => Deliver(topic, Published.Bytes(json));
 
     /// <summary>Hands <paramref name="payload"/> to the device at the current time; allocation-free.</summary>

@@ -9,12 +9,6 @@ using SmartCommunity.Protocol;
 /// </summary>
 public sealed partial class DoorController
 {
-    public const string ReaderWiegand = "wiegand";
-    public const string ReaderOsdp = "osdp";
-
-    /// <summary>Longest decimal text of a 64-bit card number.</summary>
-    private const int CardDigits = 20;
-
     private readonly ICardReader _reader;
     private readonly CardRead _read = new CardRead();
     private readonly AllowList _allowList;
@@ -25,7 +19,7 @@ public sealed partial class DoorController
     private readonly AccessRecord _scratch = new AccessRecord();
     private readonly AccessRecord _outgoing = new AccessRecord();
     private readonly AccessRecord _pending = new AccessRecord();
-    private readonly byte[] _cardText = new byte[CardDigits];
+    private readonly CardPayload _card = new CardPayload();
 
     private long _badFrames;
     private long _ignoredReads;
@@ -264,7 +258,7 @@ public sealed partial class DoorController
         switch (record.Kind)
         {
             case AccessRecord.KindAccess:
-                WriteCard(writer, record.Card, record.Bits, record.Reader);
+                _card.Write(writer, record.Card, record.Bits, record.Reader);
                 writer.Property("decision", record.Granted ? "granted" : "denied");
                 writer.Property("why", AccessWhy.NameOf(record.Why));
                 writer.Property("offline", record.Offline);
@@ -292,7 +286,7 @@ public sealed partial class DoorController
     private bool PublishAccessRequest(long request)
     {
         PayloadWriter writer = _uplink.BeginEvent("access-request");
-        WriteCard(writer, _scratch.Card, _scratch.Bits, _scratch.Reader);
+        _card.Write(writer, _scratch.Card, _scratch.Bits, _scratch.Reader);
         writer.Property("req", request);
         return _uplink.Send(_uplink.Identity.EventTopic, 1);
     }
@@ -307,51 +301,8 @@ public sealed partial class DoorController
         }
 
         PayloadWriter writer = _uplink.BeginEvent("bad-frame");
-        writer.Property("reader", ReaderName(_read.Reader));
-        writer.Property("why", BadFrameName(_read.BadFrame));
+        CardPayload.WriteBadFrame(writer, _read);
         writer.Property("badFrames", _badFrames);
         _uplink.Send(_uplink.Identity.EventTopic, 1);
-    }
-
-    private void WriteCard(PayloadWriter writer, ulong card, int bits, ReaderKind reader)
-    {
-        // Decimal text of the card number, least significant digit first, then reversed; no allocation.
-        int length = 0;
-        do
-        {
-            _cardText[length++] = (byte)('0' + (int)(card % 10));
-            card /= 10;
-        }
-        while (card != 0);
-
-        for (int i = 0, j = length - 1; i < j; i++, j--)
-        {
-            byte t = _cardText[i];
-            _cardText[i] = _cardText[j];
-            _cardText[j] = t;
-        }
-
-        writer.Property("card", _cardText, length);
-        writer.Property("bits", bits);
-        writer.Property("reader", ReaderName(reader));
-    }
-
-    private static string ReaderName(ReaderKind reader)
-    {
-        return reader == ReaderKind.Osdp ? ReaderOsdp : ReaderWiegand;
-    }
-
-    private static string BadFrameName(BadFrameReason reason)
-    {
-        switch (reason)
-        {
-            case BadFrameReason.Parity: return "parity";
-            case BadFrameReason.Length: return "length";
-            case BadFrameReason.Timeout: return "timeout";
-            case BadFrameReason.Crc: return "crc";
-            case BadFrameReason.Checksum: return "checksum";
-            case BadFrameReason.QueueFull: return "queue-full";
-            default: return "unknown";
-        }
     }
 }

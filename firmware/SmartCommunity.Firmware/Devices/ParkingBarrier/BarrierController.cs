@@ -1,5 +1,6 @@
 namespace SmartCommunity.Firmware.Devices.ParkingBarrier;
 
+using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
 using SmartCommunity.Protocol;
@@ -40,6 +41,9 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
     private readonly IDigitalInput _closeButton;
     private readonly IDigitalOutput _driveOpen;
     private readonly IDigitalOutput _driveClose;
+    private readonly ICardReader _reader;
+    private readonly CardRead _read = new CardRead();
+    private readonly CardPayload _card = new CardPayload();
     private readonly Uplink _uplink;
     private readonly CommandHandler _commands;
     private readonly Presence _presence;
@@ -74,10 +78,16 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
     private long _obstacles;
     private long _faults;
 
+    private long _requests;
+    private long _pendingRequest;
+    private long _pendingSinceMs;
+    private long _badFrames;
+
     /// <param name="safety">Photo-eye or safety edge: active = something in the way.</param>
     /// <param name="sensorOk">The safety sensor's monitoring output: active = present and working (parking-barrier.md, "Sensor monitoring").</param>
     /// <param name="openInput">Card reader relay or remote receiver: a rising edge is an open request.</param>
     /// <param name="closeButton">The local hold-to-run close button: active = held.</param>
+    /// <param name="reader">The card reader whose reads become entry requests to the edge; null when the barrier has none.</param>
     public BarrierController(
         DeviceIdentity identity,
         BarrierSettings settings,
@@ -90,6 +100,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         IDigitalInput sensorOk,
         IDigitalInput openInput,
         IDigitalInput closeButton,
+        ICardReader reader,
         IDigitalOutput driveOpen,
         IDigitalOutput driveClose,
         IClock clock,
@@ -112,6 +123,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         _sensorOk = sensorOk;
         _openInput = openInput;
         _closeButton = closeButton;
+        _reader = reader;
         _uplink = new Uplink(identity, clock, transport, boot);
         _commands = new CommandHandler(_uplink, this);
         _presence = new Presence(_uplink, transport, Role);
@@ -172,6 +184,9 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
 
     public long Faults => _faults;
 
+    /// <summary>Frames the card reader's decoder refused.</summary>
+    public long BadFrames => _badFrames;
+
     public bool IsDrivingOpen => _openEnergised;
 
     public bool IsDrivingClose => _closeEnergised;
@@ -185,6 +200,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         TrackSensor(nowMs);
         TrackLoops(nowMs);
         TrackRequests(nowMs);
+        TakeCardRead(nowMs);
         TrackMotion(nowMs);
         TrackPendingClose(nowMs);
         ApplyOutputs(nowMs);
@@ -232,8 +248,15 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         switch (command.Kind)
         {
             case CommandKind.Open:
+                if (command.Request != 0 && !AnswerEntryRequest(command.Request, true, nowMs))
+                {
+                    return CommandRejection.Expired;
+                }
+
                 RequestOpen(ByCommand, nowMs);
                 return CommandRejection.None;
+            case CommandKind.Deny:
+                return AnswerEntryRequest(command.Request, false, nowMs) ? CommandRejection.None : CommandRejection.Expired;
             case CommandKind.Evacuate:
                 Evacuate(nowMs);
                 return CommandRejection.None;
@@ -397,6 +420,62 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         {
             RequestClose(nowMs, nowMs);
         }
+    }
+
+    // One read per step at most; the edge decides (parking-barrier.md, "Entry requests"). Without a link a card opens
+    // nothing, and the reader says so at once rather than after a wait for an answer that cannot come.
+    private void TakeCardRead(long nowMs)
+    {
+        if (_reader == null)
+        {
+            return;
+        }
+
+        _read.Clear();
+        if (!_reader.TryTake(_read))
+        {
+            return;
+        }
+
+        if (_read.BadFrame != BadFrameReason.None)
+        {
+            _badFrames++;
+            if (_uplink.CanSend)
+            {
+                PayloadWriter bad = BeginEvent("bad-frame");
+                CardPayload.WriteBadFrame(bad, _read);
+                bad.Property("badFrames", _badFrames);
+                _uplink.Send(_uplink.Identity.EventTopic, 1);
+            }
+
+            return;
+        }
+
+        if (!_uplink.CanSend)
+        {
+            _reader.Signal(false);
+            return;
+        }
+
+        _pendingRequest = ++_requests;
+        _pendingSinceMs = nowMs;
+        PayloadWriter writer = BeginEvent("entry-request");
+        _card.Write(writer, _read.Card, _read.Bits, _read.Reader);
+        writer.Property("req", _pendingRequest);
+        _uplink.Send(_uplink.Identity.EventTopic, 1);
+    }
+
+    // Only the answer to the newest request, and only while the car can still be waiting for it, counts.
+    private bool AnswerEntryRequest(long request, bool granted, long nowMs)
+    {
+        if (_pendingRequest == 0 || request != _pendingRequest || nowMs - _pendingSinceMs > _settings.EntryAnswerMs)
+        {
+            return false;
+        }
+
+        _pendingRequest = 0;
+        _reader.Signal(granted);
+        return true;
     }
 
     private void TrackMotion(long nowMs)
@@ -619,6 +698,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         writer.Property("vehiclesOut", _vehiclesOut);
         writer.Property("obstacles", _obstacles);
         writer.Property("faults", _faults);
+        writer.Property("badFrames", _badFrames);
         writer.Property("dropped", _uplink.Dropped);
         writer.Property("rejectedCommands", _commands.Rejected);
         _uplink.Send(_uplink.Identity.StateTopic, 1);

@@ -82,9 +82,6 @@ internal sealed class DoorRig : DeviceRig
 
     public void FireState(string state) => Deliver(Identity.FireStateTopic, "{\"v\":1,\"state\":\"" + state + "\"}");
 
-    /// <summary>A command with arguments; <paramref name="extraFields"/> starts with a comma.</summary>
-    public void Command(string id, string name, string extraFields) => Deliver(Identity.CommandTopic, CommandPayload(id, name, extraFields));
-
     /// <summary>An allow-list command; <paramref name="fields"/> start with a comma.</summary>
     public void AllowList(string id, string fields) => Command(id, "allow-list", fields);
 

@@ -74,7 +74,7 @@ internal sealed class EmergencyCallPointRig : DeviceRig
         Step(TickMs);
     }
 
-    public void Command(string id, string name, string call) => Deliver(Identity.CommandTopic, CommandPayload(id, name, CallField(call)));
+    public void CallCommand(string id, string name, string call) => Deliver(Identity.CommandTopic, CommandPayload(id, name, CallField(call)));
 
     public List<JsonElement> EventsNamed(string name) =>
         EventPayloads().Where(e => e.GetProperty("event").GetString() == name).ToList();

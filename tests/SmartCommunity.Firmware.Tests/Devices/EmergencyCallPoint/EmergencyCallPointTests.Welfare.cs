@@ -85,11 +85,11 @@ public sealed partial class EmergencyCallPointTests
         rig.Run(rig.Settings.CallResendMs + 100);
         Assert.HasCount(2, rig.EventsNamed("welfare"));
 
-        rig.Command("w1", "call-received", "9-1");
+        rig.CallCommand("w1", "call-received", "9-1");
         Assert.IsTrue(rig.ReceivedIndicator.Energised);
-        rig.Command("w2", "sound", "9-1");
+        rig.CallCommand("w2", "sound", "9-1");
         Assert.IsTrue(rig.Sounder.Energised);
-        rig.Command("w3", "call-handled", "9-1");
+        rig.CallCommand("w3", "call-handled", "9-1");
 
         Assert.AreEqual(EmergencyCallState.Handled, rig.Point.CallState);
         Assert.IsFalse(rig.Sounder.Energised);
@@ -103,14 +103,14 @@ public sealed partial class EmergencyCallPointTests
     public void Step_MotionWhileWelfareSounding_SounderOffAndWelfareCleared()
     {
         EmergencyCallPointRig rig = RigWelfareCalling();
-        rig.Command("w1", "sound", "9-1");
+        rig.CallCommand("w1", "sound", "9-1");
 
         rig.Move();
 
         Assert.IsFalse(rig.Sounder.Energised);
         Assert.AreEqual(EmergencyCallState.Idle, rig.Point.CallState);
         Assert.AreEqual("welfare-cleared", rig.Events()[^1]);
-        rig.Command("w2", "call-handled", "9-1");
+        rig.CallCommand("w2", "call-handled", "9-1");
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString(), "the edge may still close the cleared call");
     }
 
@@ -118,7 +118,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_CancelDuringWelfareCall_WelfareClearedAndIdle()
     {
         EmergencyCallPointRig rig = RigWelfareCalling();
-        rig.Command("w1", "sound", "9-1");
+        rig.CallCommand("w1", "sound", "9-1");
 
         rig.PressCancel();
 
@@ -136,7 +136,7 @@ public sealed partial class EmergencyCallPointTests
         EmergencyCallPointRig rig = new EmergencyCallPointRig();
         rig.Step();
         rig.PressCall();
-        rig.Command("c1", "call-received", "9-1");
+        rig.CallCommand("c1", "call-received", "9-1");
 
         for (int i = 0; i < 10; i++)
         {
@@ -153,7 +153,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_PressDuringWelfareCall_WelfareClearedAndButtonCallRaised()
     {
         EmergencyCallPointRig rig = RigWelfareCalling();
-        rig.Command("w1", "call-received", "9-1");
+        rig.CallCommand("w1", "call-received", "9-1");
 
         rig.PressCall();
 
@@ -169,7 +169,7 @@ public sealed partial class EmergencyCallPointTests
     {
         EmergencyCallPointRig rig = RigWelfareCalling();
         long raisedAt = rig.Clock.UptimeMs;
-        rig.Command("w1", "call-handled", "9-1");
+        rig.CallCommand("w1", "call-handled", "9-1");
         rig.Run(rig.Settings.HandledShowMs + 100);
 
         rig.Step(raisedAt + rig.Settings.NoActivityMs - 1 - rig.Clock.UptimeMs);
@@ -187,11 +187,11 @@ public sealed partial class EmergencyCallPointTests
         EmergencyCallPointRig rig = new EmergencyCallPointRig();
         rig.Step();
         rig.PressCall();
-        rig.Command("c1", "call-received", "9-1");
+        rig.CallCommand("c1", "call-received", "9-1");
 
         rig.Step(rig.Settings.NoActivityMs + Hour);
         Assert.AreEqual(EmergencyCallKind.Call, rig.Point.CallKind);
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
         rig.Run(rig.Settings.HandledShowMs + 100);
 
         Assert.AreEqual(EmergencyCallKind.Welfare, rig.Point.CallKind);

@@ -80,7 +80,7 @@ public sealed partial class EmergencyCallPointTests
         rig.Step();
         rig.PressCall();
 
-        rig.Command("c1", "call-received", "9-1");
+        rig.CallCommand("c1", "call-received", "9-1");
         rig.Run(rig.Settings.CallResendMs * 5);
 
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString());
@@ -96,7 +96,7 @@ public sealed partial class EmergencyCallPointTests
     {
         EmergencyCallPointRig rig = RigReceived();
 
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
         Assert.AreEqual(EmergencyCallState.Handled, rig.Point.CallState);
         Assert.IsTrue(rig.HandledIndicator!.Energised);
         Assert.IsTrue(rig.ReceivedIndicator.Energised);
@@ -122,7 +122,7 @@ public sealed partial class EmergencyCallPointTests
         rig.Step();
         rig.PressCall();
 
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
 
         Assert.AreEqual(EmergencyCallState.Handled, rig.Point.CallState);
         Assert.IsTrue(rig.ReceivedIndicator.Energised);
@@ -137,7 +137,7 @@ public sealed partial class EmergencyCallPointTests
         rig.Step();
         rig.PressCall();
 
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
         rig.Run(rig.Settings.HandledShowMs - 100);
 
         Assert.AreEqual(EmergencyCallState.Handled, rig.Point.CallState);
@@ -149,7 +149,7 @@ public sealed partial class EmergencyCallPointTests
     {
         EmergencyCallPointRig rig = RigReceived();
 
-        rig.Command("c2", "sound", "9-1");
+        rig.CallCommand("c2", "sound", "9-1");
         Assert.AreEqual(EmergencyCallState.Sounding, rig.Point.CallState);
         Assert.IsTrue(rig.Sounder.Energised);
         Assert.IsTrue(rig.LastState().GetProperty("sounder").GetBoolean());
@@ -157,7 +157,7 @@ public sealed partial class EmergencyCallPointTests
         rig.Run(60_000);
         Assert.IsTrue(rig.Sounder.Energised, "sounds until handled or cancelled, with no time limit of its own");
 
-        rig.Command("c3", "call-handled", "9-1");
+        rig.CallCommand("c3", "call-handled", "9-1");
 
         Assert.AreEqual(EmergencyCallState.Handled, rig.Point.CallState);
         Assert.IsFalse(rig.Sounder.Energised);
@@ -172,7 +172,7 @@ public sealed partial class EmergencyCallPointTests
         rig.Step();
         rig.PressCall();
 
-        rig.Command("c1", "sound", "9-1");
+        rig.CallCommand("c1", "sound", "9-1");
         rig.Run(rig.Settings.CallResendMs * 3);
 
         Assert.AreEqual(EmergencyCallState.Sounding, rig.Point.CallState);
@@ -185,9 +185,9 @@ public sealed partial class EmergencyCallPointTests
     public void HandleMessage_SoundAfterHandled_RejectedAndSilent()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
 
-        rig.Command("c3", "sound", "9-1");
+        rig.CallCommand("c3", "sound", "9-1");
 
         Assert.AreEqual("rejected", rig.LastAck().GetProperty("result").GetString());
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
@@ -199,9 +199,9 @@ public sealed partial class EmergencyCallPointTests
     public void HandleMessage_ReceivedAgainAfterSound_StaysSounding()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "sound", "9-1");
+        rig.CallCommand("c2", "sound", "9-1");
 
-        rig.Command("c3", "call-received", "9-1");
+        rig.CallCommand("c3", "call-received", "9-1");
 
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString());
         Assert.AreEqual(EmergencyCallState.Sounding, rig.Point.CallState);
@@ -231,7 +231,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_CancelWhileSounding_SounderAndIndicatorsOffAndCallCancelled()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "sound", "9-1");
+        rig.CallCommand("c2", "sound", "9-1");
         Assert.IsTrue(rig.Sounder.Energised);
 
         rig.PressCancel();
@@ -260,7 +260,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_CancelDuringHandledShow_EndsShowEarlyWithoutEvent()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
 
         rig.PressCancel();
 
@@ -369,11 +369,11 @@ public sealed partial class EmergencyCallPointTests
         rig.Step();
         rig.PressCall();
 
-        rig.Command("c1", "call-received", "9-7");
+        rig.CallCommand("c1", "call-received", "9-7");
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
-        rig.Command("c2", "sound", "8-1");
+        rig.CallCommand("c2", "sound", "8-1");
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
-        rig.Command("c3", "call-handled", "9-10");
+        rig.CallCommand("c3", "call-handled", "9-10");
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
 
         Assert.AreEqual(EmergencyCallState.Calling, rig.Point.CallState);
@@ -387,7 +387,7 @@ public sealed partial class EmergencyCallPointTests
         EmergencyCallPointRig rig = new EmergencyCallPointRig();
         rig.Step();
 
-        rig.Command("c1", "sound", "9-1");
+        rig.CallCommand("c1", "sound", "9-1");
 
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
         Assert.IsFalse(rig.Sounder.Energised);
@@ -414,9 +414,9 @@ public sealed partial class EmergencyCallPointTests
         rig.PressCall();
         rig.PressCancel();
 
-        rig.Command("c1", "call-handled", "9-1");
+        rig.CallCommand("c1", "call-handled", "9-1");
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString());
-        rig.Command("c2", "call-received", "9-1");
+        rig.CallCommand("c2", "call-received", "9-1");
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString());
 
         Assert.AreEqual(EmergencyCallState.Idle, rig.Point.CallState);
@@ -432,7 +432,7 @@ public sealed partial class EmergencyCallPointTests
         rig.PressCall();
         rig.PressCancel();
 
-        rig.Command("c1", "sound", "9-1");
+        rig.CallCommand("c1", "sound", "9-1");
 
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
         Assert.IsFalse(rig.Sounder.Energised);
@@ -448,7 +448,7 @@ public sealed partial class EmergencyCallPointTests
         rig.PressCall();
         rig.PressCancel();
 
-        rig.Command("c1", "call-handled", "9-1");
+        rig.CallCommand("c1", "call-handled", "9-1");
 
         Assert.AreEqual("bad-argument", rig.LastAck().GetProperty("reason").GetString());
     }
@@ -475,7 +475,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_SecondPressWhileSounding_SameCallKeepsSounding()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "sound", "9-1");
+        rig.CallCommand("c2", "sound", "9-1");
 
         rig.PressCall();
 
@@ -489,7 +489,7 @@ public sealed partial class EmergencyCallPointTests
     public void Step_PressDuringHandledShow_StartsANewCall()
     {
         EmergencyCallPointRig rig = RigReceived();
-        rig.Command("c2", "call-handled", "9-1");
+        rig.CallCommand("c2", "call-handled", "9-1");
 
         rig.PressCall();
 
@@ -497,7 +497,7 @@ public sealed partial class EmergencyCallPointTests
         Assert.AreEqual("9-2", rig.Point.CallId);
         Assert.IsFalse(rig.HandledIndicator!.Energised);
         Assert.IsFalse(rig.ReceivedIndicator.Energised);
-        rig.Command("c3", "call-handled", "9-1");
+        rig.CallCommand("c3", "call-handled", "9-1");
         Assert.AreEqual("done", rig.LastAck().GetProperty("result").GetString(), "a late handled for the finished call is harmless");
         Assert.AreEqual(EmergencyCallState.Calling, rig.Point.CallState);
     }
@@ -537,7 +537,7 @@ public sealed partial class EmergencyCallPointTests
         after.PressCall();
 
         Assert.AreEqual("10-1", after.Point.CallId);
-        after.Command("c1", "call-received", "9-2");
+        after.CallCommand("c1", "call-received", "9-2");
         Assert.AreEqual("bad-argument", after.LastAck().GetProperty("reason").GetString(), "a call of the earlier boot is stale");
     }
 
@@ -641,7 +641,7 @@ public sealed partial class EmergencyCallPointTests
         EmergencyCallPointRig rig = new EmergencyCallPointRig();
         rig.Step();
         rig.PressCall();
-        rig.Command("c1", "call-received", "9-1");
+        rig.CallCommand("c1", "call-received", "9-1");
         Assert.AreEqual(EmergencyCallState.Received, rig.Point.CallState);
         return rig;
     }

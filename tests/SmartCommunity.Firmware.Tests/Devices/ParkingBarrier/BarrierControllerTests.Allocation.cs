@@ -20,6 +20,7 @@ public sealed partial class BarrierControllerTests
         long closeWrites = rig.DriveClose.Writes;
         long published = rig.Transport.PublishCount;
         long rejected = rig.Controller.Commands.Rejected;
+        int signals = rig.Reader.Signals;
 
         long allocated = Allocations.During(() => traffic.Run(BarrierTraffic.Cycle * 2));
 
@@ -31,11 +32,12 @@ public sealed partial class BarrierControllerTests
         Assert.IsGreaterThan(closeWrites + 6, rig.DriveClose.Writes);
         Assert.IsGreaterThan(rejected + 4, rig.Controller.Commands.Rejected);
         Assert.IsGreaterThan(published + 50, rig.Transport.PublishCount);
+        Assert.AreEqual(signals + 2, rig.Reader.Signals, "each cycle's entry request was answered");
         Assert.AreEqual(BarrierState.Closed, rig.Controller.State, "each cycle ends closed");
     }
 
     /// <summary>
-    /// One 60 s cycle at 50 ms per step: an entry with auto-close, an exit, an obstacle while closing, a sensor fault
+    /// One 60 s cycle at 50 ms per step: a card read answered by the edge (open or deny in turn), an entry with auto-close, an exit, an obstacle while closing, a sensor fault
     /// with a refused remote close and a hold-to-run close, a fire alarm with a refused reset and a reset after the
     /// all-clear, and a jammed arm; self-tests arrive throughout.
     /// </summary>
@@ -51,11 +53,25 @@ public sealed partial class BarrierControllerTests
         private readonly CommandRotation _closes = new CommandRotation("c", 8, _ => "close");
         private readonly CommandRotation _resets = new CommandRotation("r", 8, _ => "reset");
         private readonly CommandRotation _periodic = new CommandRotation("p", 8, _ => "self-test");
+
+        // Entry requests are numbered per boot: the i-th read is request i + 1.
+        private readonly CommandRotation _answers = new CommandRotation(AnswerPayloads());
         private int _iteration;
 
         public BarrierTraffic(BarrierRig rig)
         {
             _rig = rig;
+        }
+
+        private static byte[][] AnswerPayloads()
+        {
+            byte[][] payloads = new byte[8][];
+            for (int i = 0; i < payloads.Length; i++)
+            {
+                payloads[i] = DeviceRig.CommandPayload("e" + i, i % 2 == 0 ? "open" : "deny", ",\"req\":" + (i + 1));
+            }
+
+            return payloads;
         }
 
         public void Run(int iterations)
@@ -66,6 +82,8 @@ public sealed partial class BarrierControllerTests
                 int i = _iteration++;
                 switch (i % Cycle)
                 {
+                    case 20: rig.Reader.Present(4_468_004); break;
+                    case 25: _answers.DeliverNext(rig); break;
                     case 30: _opens.DeliverNext(rig); break;
                     case 100: rig.Arming.Active = true; break;
                     case 110: rig.Presence.Active = true; break;

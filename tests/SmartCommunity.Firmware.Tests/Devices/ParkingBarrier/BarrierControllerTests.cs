@@ -46,7 +46,7 @@ public sealed partial class BarrierControllerTests
 
         BarrierController controller = new BarrierController(
             middle.Identity, middle.Settings, middle.OpenLimit, middle.ClosedLimit, middle.Arming, middle.Presence, middle.Closing,
-            middle.Safety, middle.SensorOk, middle.OpenInput, middle.CloseButton, middle.DriveOpen, middle.DriveClose,
+            middle.Safety, middle.SensorOk, middle.OpenInput, middle.CloseButton, null, middle.DriveOpen, middle.DriveClose,
             middle.Clock, middle.Transport, 1);
 
         Assert.AreEqual(BarrierState.Opening, controller.State);
@@ -89,7 +89,7 @@ public sealed partial class BarrierControllerTests
         held.OpenInput.Active = true;
         BarrierController controller = new BarrierController(
             held.Identity, held.Settings, held.OpenLimit, held.ClosedLimit, held.Arming, held.Presence, held.Closing,
-            held.Safety, held.SensorOk, held.OpenInput, held.CloseButton, held.DriveOpen, held.DriveClose, held.Clock,
+            held.Safety, held.SensorOk, held.OpenInput, held.CloseButton, null, held.DriveOpen, held.DriveClose, held.Clock,
             held.Transport, 1);
 
         controller.Step(100);

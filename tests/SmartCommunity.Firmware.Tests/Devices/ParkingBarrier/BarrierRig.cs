@@ -3,6 +3,7 @@ namespace SmartCommunity.Firmware.Tests.Devices.ParkingBarrier;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Firmware.Devices.ParkingBarrier;
 using SmartCommunity.Firmware.Messaging;
+using SmartCommunity.Firmware.Tests.Devices.DoorController;
 using SmartCommunity.Firmware.Tests.TestSupport;
 using SmartCommunity.Simulation.Hardware;
 
@@ -27,7 +28,7 @@ internal sealed class BarrierRig : DeviceRig
         UpdateLimits();
         Controller = new BarrierController(
             Identity, Settings, OpenLimit, ClosedLimit, Arming, Presence, Closing, Safety, SensorOk, OpenInput,
-            CloseButton, DriveOpen, DriveClose, Clock, Transport, Boot);
+            CloseButton, Reader, DriveOpen, DriveClose, Clock, Transport, Boot);
     }
 
     public BarrierSettings Settings { get; }
@@ -51,6 +52,8 @@ internal sealed class BarrierRig : DeviceRig
     public SimulatedInput OpenInput { get; } = new SimulatedInput();
 
     public SimulatedInput CloseButton { get; } = new SimulatedInput();
+
+    public FakeCardReader Reader { get; } = new FakeCardReader();
 
     public SimulatedOutput DriveOpen { get; } = new SimulatedOutput();
 
