@@ -17,6 +17,7 @@ using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Operators;
+using SmartCommunity.Edge.Parking;
 using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
@@ -89,6 +90,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Cards, doors' allow-lists, online decisions, anti-passback and the access audit (hardware-docs/access-control.md).</summary>
     public required AccessControl Access { get; init; }
 
+    /// <summary>Car parks: occupancy, entry decisions, visitor passes and reserved places (hardware-docs/parking.md).</summary>
+    public required ParkingControl Parking { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -143,18 +147,19 @@ public sealed class EdgeHost : IAsyncDisposable
             CallDesk calls = Opened(new CallDesk(layout, commands, alerts, log, database, options.Relays?.Calls ?? new CallDispatchOptions(), relays?.Names ?? [], time, loggerFactory.CreateLogger<CallDesk>()));
             calls.Listen(options.Relays?.CallAcks);
             AccessControl access = Opened(new AccessControl(layout, twins, commands, alerts, log, database, time, loggerFactory.CreateLogger<AccessControl>()));
-            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls, Access = access };
+            ParkingControl parking = Opened(new ParkingControl(layout, commands, access, alerts, log, database, time, loggerFactory.CreateLogger<ParkingControl>()));
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls, Access = access, Parking = parking };
             OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
             await operators.AuditPendingAsync().ConfigureAwait(false);
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
-                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access,
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access, Parking = parking,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
                 TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
-                Access = access,
+                Access = access, Parking = parking,
             };
             opened.Clear();
             try
@@ -163,6 +168,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 await fireRule.StartAsync().ConfigureAwait(false);
                 await calls.StartAsync().ConfigureAwait(false);
                 await access.StartAsync().ConfigureAwait(false);
+                parking.Start();
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -195,6 +201,7 @@ public sealed class EdgeHost : IAsyncDisposable
         await Commands.DisposeAsync().ConfigureAwait(false);
         await Broker.DisposeAsync().ConfigureAwait(false);
         await Calls.DisposeAsync().ConfigureAwait(false);
+        await Parking.DisposeAsync().ConfigureAwait(false);
         await Access.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();

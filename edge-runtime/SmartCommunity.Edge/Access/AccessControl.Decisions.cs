@@ -67,6 +67,16 @@ public sealed partial class AccessControl
         return soft is null ? new AccessDecision(true, Valid) : new AccessDecision(true, ValidSoftViolation, soft.Group, soft);
     }
 
+    /// <summary>
+    /// Null when resident card <paramref name="card"/> (normalised) is known, valid at <paramref name="now"/> and names
+    /// <paramref name="device"/> (a door or a barrier) or one of its groups; otherwise why not (<see cref="UnknownCard"/>,
+    /// <see cref="AccessCard.Expired"/>, <see cref="AccessCard.NotYetValid"/>, <see cref="NotAllowedHere"/>). No
+    /// anti-passback: parking's entry decisions use this (hardware-docs/parking.md).
+    /// </summary>
+    public string? WhyCardRefused(DeviceDefinition device, string card, DateTimeOffset now) =>
+        !_cards.TryGetValue(card, out AccessCard? known) ? UnknownCard
+        : known.WhyInvalidAt(now) ?? (known.Opens(device.Id, device.Groups) ? null : NotAllowedHere);
+
     private async Task DecideAsync(DeviceDefinition door, DeviceMessage message)
     {
         if (!message.Body.TryGetProperty("req", out JsonElement reqElement) || reqElement.ValueKind != JsonValueKind.Number

@@ -242,6 +242,10 @@ public sealed partial class AccessControl : IAsyncDisposable
             {
                 problems.Add($"unknown door '{door}'; GET /access/doors lists the doors");
             }
+            else if (device.Kind == DeviceKinds.Barrier)
+            {
+                // A card names a barrier like a door; the edge decides at barriers (hardware-docs/parking.md).
+            }
             else if (device.Kind != DeviceKinds.Door)
             {
                 problems.Add($"'{door}' is a {device.Kind}, not a door");

@@ -76,6 +76,11 @@ public sealed class EdgeApi : IAsyncDisposable
         {
             _app.MapAccessEndpoints(services.Access, services.Layout);
         }
+
+        if (services.Parking is not null)
+        {
+            _app.MapParkingEndpoints(services.Parking);
+        }
     }
 
     public Uri Address => new(_app.Urls.First());

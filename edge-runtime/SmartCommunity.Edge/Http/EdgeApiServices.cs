@@ -42,4 +42,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Cards, allow-lists and the access audit trail (<see cref="AccessEndpoints"/>). Null only where a test leaves it out.</summary>
     public Access.AccessControl? Access { get; init; }
+
+    /// <summary>Car parks: occupancy, corrections, passes, reservations (<see cref="ParkingEndpoints"/>). Null only where a test leaves it out.</summary>
+    public Parking.ParkingControl? Parking { get; init; }
 }

@@ -45,6 +45,9 @@ public sealed class BuildingLayout
 
     public DoorGroup? FindDoorGroup(string id) => DoorGroups.FirstOrDefault(g => g.Id == id);
 
+    /// <summary>The site's car parks (layout key <c>carParks</c>) with the barriers that count them (hardware-docs/parking.md).</summary>
+    public IReadOnlyList<CarParkDefinition> CarParks { get; init; } = [];
+
     public bool HasBuilding(string building) => Buildings.Any(b => b.Id == building);
 
     /// <summary>Called by the device registry when its devices change.</summary>

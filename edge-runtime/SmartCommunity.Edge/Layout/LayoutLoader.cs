@@ -56,10 +56,11 @@ public static class LayoutLoader
     {
         private readonly HashSet<string> _deviceIds = new(StringComparer.Ordinal);
         private readonly Dictionary<string, DoorGroup> _doorGroups = new(StringComparer.Ordinal);
+        private readonly CarParkReader _carParks = new(file);
 
         public BuildingLayout ReadRoot(YamlMappingNode root)
         {
-            Keys(root, "schema", "site", "buildings", "doorGroups");
+            Keys(root, "schema", "site", "buildings", "doorGroups", "carParks");
             long schema = Integer(Required(root, "schema"), "schema");
             if (schema != SchemaVersion)
             {
@@ -75,6 +76,12 @@ public static class LayoutLoader
             if (root.Children.TryGetValue(new YamlScalarNode("doorGroups"), out YamlNode? groupsNode))
             {
                 ReadDoorGroups(groupsNode);
+            }
+
+            // Likewise: barriers name these (hardware-docs/parking.md).
+            if (root.Children.TryGetValue(new YamlScalarNode("carParks"), out YamlNode? carParksNode))
+            {
+                _carParks.ReadCarParks(carParksNode);
             }
 
             var buildings = new List<BuildingDefinition>();
@@ -102,7 +109,7 @@ public static class LayoutLoader
                 throw Error(root["buildings"], "the site has no buildings; add at least one under 'buildings'");
             }
 
-            return new BuildingLayout(site, siteName, buildings) { DoorGroups = _doorGroups.Values.ToList() };
+            return new BuildingLayout(site, siteName, buildings) { DoorGroups = _doorGroups.Values.ToList(), CarParks = _carParks.Build() };
         }
 
         private void ReadDoorGroups(YamlNode node)
@@ -237,7 +244,7 @@ public static class LayoutLoader
         private DeviceDefinition ReadDevice(YamlNode node, string site, string building, string floor, string zone)
         {
             var device = Mapping(node, "device");
-            Keys(device, "id", "kind", "role", "pins", "params", "unit", "feedsSprinklers", "lockMode", "egressCritical", "groups", "direction");
+            Keys(device, "id", "kind", "role", "pins", "params", "unit", "feedsSprinklers", "lockMode", "egressCritical", "groups", "direction", "carPark", "lane", "from", "to");
             string id = Id(Required(device, "id"), "device id");
             if (!_deviceIds.Add(id))
             {
@@ -315,6 +322,7 @@ public static class LayoutLoader
             }
 
             DoorKeys door = ReadDoorKeys(device, id, kind, role);
+            _carParks.ReadBarrier(device, id, kind);
             return new DeviceDefinition(id, kind, role, site, building, floor, zone, pins, parameters)
             {
                 Unit = unit, FeedsSprinklers = feedsSprinklers, LockMode = door.LockMode, EgressCritical = door.EgressCritical, Groups = door.Groups, Direction = door.Direction,
@@ -326,7 +334,9 @@ public static class LayoutLoader
         {
             foreach (string key in new[] { "lockMode", "egressCritical", "groups", "direction" })
             {
-                if (kind != DeviceKinds.Door && device.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? misplaced))
+                // A barrier takes groups too, so a card can name it like a door (hardware-docs/parking.md).
+                bool barrierGroups = kind == DeviceKinds.Barrier && key == "groups";
+                if (kind != DeviceKinds.Door && !barrierGroups && device.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? misplaced))
                 {
                     throw Error(misplaced, $"{key} applies to doors (kind {DeviceKinds.Door}) only, not to a {kind}");
                 }
@@ -372,6 +382,11 @@ public static class LayoutLoader
                     if (groups.Contains(group))
                     {
                         throw Error(groupNode, $"door group '{group}' is listed twice for door '{id}'");
+                    }
+
+                    if (kind == DeviceKinds.Barrier && definition.AntiPassback != AntiPassbackMode.None)
+                    {
+                        throw Error(groupNode, $"barrier '{id}' cannot be in group '{group}': its antiPassback {DoorGroup.NameOf(definition.AntiPassback)} is counted from door contacts, which a barrier has not; use a group without antiPassback");
                     }
 
                     if (definition.NeedsDirection && direction is null)

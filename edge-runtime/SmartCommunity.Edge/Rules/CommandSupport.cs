@@ -44,7 +44,8 @@ public static class CommandSupport
 
         // A sensor-valve and a bare valve both have the valve: close it, reopen it (reset), test it.
         DeviceKinds.Leak => command is CommandKind.Close or CommandKind.Reset or CommandKind.SelfTest,
-        DeviceKinds.Barrier => command is CommandKind.Open or CommandKind.Close or CommandKind.Evacuate or CommandKind.Reset or CommandKind.SelfTest,
+        // Deny answers an entry request (hardware-docs/parking-barrier.md, "Entry requests"); only parking sends it.
+        DeviceKinds.Barrier => command is CommandKind.Open or CommandKind.Close or CommandKind.Evacuate or CommandKind.Reset or CommandKind.SelfTest or CommandKind.Deny,
         _ => true,
     };
 
