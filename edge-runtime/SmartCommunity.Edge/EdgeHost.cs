@@ -16,6 +16,7 @@ using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Edge.Operators;
 using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
@@ -89,6 +90,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Cards, doors' allow-lists, online decisions, anti-passback and the access audit (hardware-docs/access-control.md).</summary>
     public required AccessControl Access { get; init; }
 
+    /// <summary>Meters, readings and consumption; the M-Bus master records through <see cref="MeterBook.RecordReadingAsync"/> (hardware-docs/metering.md).</summary>
+    public required MeterBook Meters { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -143,18 +147,22 @@ public sealed class EdgeHost : IAsyncDisposable
             CallDesk calls = Opened(new CallDesk(layout, commands, alerts, log, database, options.Relays?.Calls ?? new CallDispatchOptions(), relays?.Names ?? [], time, loggerFactory.CreateLogger<CallDesk>()));
             calls.Listen(options.Relays?.CallAcks);
             AccessControl access = Opened(new AccessControl(layout, twins, commands, alerts, log, database, time, loggerFactory.CreateLogger<AccessControl>()));
-            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls, Access = access };
+            MeterBook meters = Opened(new MeterBook(layout, log, database, time, loggerFactory.CreateLogger<MeterBook>()) { Alerts = alerts });
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>())
+            {
+                Rules = rules, Calls = calls, Access = access, Meters = meters,
+            };
             OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
             await operators.AuditPendingAsync().ConfigureAwait(false);
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
-                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access,
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access, Meters = meters,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
                 TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
-                Access = access,
+                Access = access, Meters = meters,
             };
             opened.Clear();
             try
@@ -163,6 +171,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 await fireRule.StartAsync().ConfigureAwait(false);
                 await calls.StartAsync().ConfigureAwait(false);
                 await access.StartAsync().ConfigureAwait(false);
+                meters.Start();
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -196,6 +205,7 @@ public sealed class EdgeHost : IAsyncDisposable
         await Broker.DisposeAsync().ConfigureAwait(false);
         await Calls.DisposeAsync().ConfigureAwait(false);
         await Access.DisposeAsync().ConfigureAwait(false);
+        await Meters.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();
         await TwinKeeper.DisposeAsync().ConfigureAwait(false);

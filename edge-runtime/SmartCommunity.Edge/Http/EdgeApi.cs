@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
@@ -75,6 +76,11 @@ public sealed class EdgeApi : IAsyncDisposable
         if (services.Access is not null)
         {
             _app.MapAccessEndpoints(services.Access, services.Layout);
+        }
+
+        if (services.Meters is not null)
+        {
+            _app.MapMeteringEndpoints(services.Meters, services.Log, services.Layout.Site, services.Time);
         }
     }
 

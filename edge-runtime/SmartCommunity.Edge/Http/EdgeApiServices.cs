@@ -42,4 +42,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Cards, allow-lists and the access audit trail (<see cref="AccessEndpoints"/>). Null only where a test leaves it out.</summary>
     public Access.AccessControl? Access { get; init; }
+
+    /// <summary>Meters, readings and consumption (<see cref="Metering.MeteringEndpoints"/>). Null only where a test leaves it out.</summary>
+    public Metering.MeterBook? Meters { get; init; }
 }
