@@ -16,6 +16,7 @@ using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Ingest;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Edge.Operators;
 using SmartCommunity.Edge.Parking;
 using SmartCommunity.Edge.Registry;
@@ -93,6 +94,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Car parks: occupancy, entry decisions, visitor passes and reserved places (hardware-docs/parking.md).</summary>
     public required ParkingControl Parking { get; init; }
 
+    /// <summary>Meters, readings and consumption; the M-Bus master records through <see cref="MeterBook.RecordReadingAsync"/> (hardware-docs/metering.md).</summary>
+    public required MeterBook Meters { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -148,18 +152,22 @@ public sealed class EdgeHost : IAsyncDisposable
             calls.Listen(options.Relays?.CallAcks);
             AccessControl access = Opened(new AccessControl(layout, twins, commands, alerts, log, database, time, loggerFactory.CreateLogger<AccessControl>()));
             ParkingControl parking = Opened(new ParkingControl(layout, commands, access, alerts, log, database, time, loggerFactory.CreateLogger<ParkingControl>()));
-            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>()) { Rules = rules, Calls = calls, Access = access, Parking = parking };
+            MeterBook meters = Opened(new MeterBook(layout, log, database, time, loggerFactory.CreateLogger<MeterBook>()) { Alerts = alerts });
+            var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>())
+            {
+                Rules = rules, Calls = calls, Access = access, Parking = parking, Meters = meters,
+            };
             OperatorStore operators = Opened(OperatorStore.Open(database, time, log, layout.Site));
             await operators.AuditPendingAsync().ConfigureAwait(false);
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
-                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access, Parking = parking,
+                Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access, Parking = parking, Meters = meters,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
                 TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
-                Access = access, Parking = parking,
+                Access = access, Parking = parking, Meters = meters,
             };
             opened.Clear();
             try
@@ -169,6 +177,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 await calls.StartAsync().ConfigureAwait(false);
                 await access.StartAsync().ConfigureAwait(false);
                 parking.Start();
+                meters.Start();
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -203,6 +212,7 @@ public sealed class EdgeHost : IAsyncDisposable
         await Calls.DisposeAsync().ConfigureAwait(false);
         await Parking.DisposeAsync().ConfigureAwait(false);
         await Access.DisposeAsync().ConfigureAwait(false);
+        await Meters.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();
         await TwinKeeper.DisposeAsync().ConfigureAwait(false);

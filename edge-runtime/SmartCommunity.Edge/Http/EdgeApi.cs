@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Relays;
 using SmartCommunity.Edge.Rules;
@@ -80,6 +81,11 @@ public sealed class EdgeApi : IAsyncDisposable
         if (services.Parking is not null)
         {
             _app.MapParkingEndpoints(services.Parking);
+        }
+
+        if (services.Meters is not null)
+        {
+            _app.MapMeteringEndpoints(services.Meters, services.Log, services.Layout.Site, services.Time);
         }
     }
 

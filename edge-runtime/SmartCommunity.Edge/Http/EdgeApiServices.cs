@@ -45,4 +45,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Car parks: occupancy, corrections, passes, reservations (<see cref="ParkingEndpoints"/>). Null only where a test leaves it out.</summary>
     public Parking.ParkingControl? Parking { get; init; }
+
+    /// <summary>Meters, readings and consumption (<see cref="Metering.MeteringEndpoints"/>). Null only where a test leaves it out.</summary>
+    public Metering.MeterBook? Meters { get; init; }
 }

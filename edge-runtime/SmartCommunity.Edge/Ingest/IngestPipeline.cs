@@ -38,6 +38,9 @@ public sealed partial class IngestPipeline(
     /// <summary>Car parks (hardware-docs/parking.md): barriers' passages and entry requests.</summary>
     public Parking.ParkingControl? Parking { get; init; }
 
+    /// <summary>Metering (hardware-docs/metering.md): pulse meter devices' readings, stored before the PUBACK.</summary>
+    public Metering.MeterBook? Meters { get; init; }
+
     /// <summary>The outcome the broker acts on: accept (PUBACK after commit) or refuse (not forwarded).</summary>
     public async Task<IngestResult> AcceptAsync(string clientId, string topic, ReadOnlySequence<byte> payload)
     {
@@ -80,6 +83,7 @@ public sealed partial class IngestPipeline(
         Task calls = Calls?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task access = Access?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task parking = Parking?.OnMessageAsync(message, device) ?? Task.CompletedTask;
+        Task meters = Meters?.OnMessageAsync(message, device) ?? Task.CompletedTask;
         Task logged = log.AppendAsync(new EventRecord(time.GetUtcNow(), device.Site, device.Building, device.Id, message.Channel,
             message.EventName ?? (message.Channel == Channel.Ack ? message.StringField("result") : null), message.Sequence, message.Boot, message.Payload,
             message.Channel is Channel.Event or Channel.Ack ? EventLane.Priority : EventLane.Bulk));
@@ -95,7 +99,7 @@ public sealed partial class IngestPipeline(
             throw;
         }
 
-        await Task.WhenAll(rule, rules, calls, access, parking).ConfigureAwait(false);
+        await Task.WhenAll(rule, rules, calls, access, parking, meters).ConfigureAwait(false);
         counters.CountAccepted();
         return IngestResult.Accepted;
     }

@@ -65,6 +65,9 @@ public sealed record BuildingDefinition(string Id, string Name, IReadOnlyList<Fl
 {
     /// <summary>How the edge confirms a fire in this building (layout key <c>fire</c>; hardware-docs/safety.md).</summary>
     public FirePolicy Fire { get; init; } = FirePolicy.Default;
+
+    /// <summary>The building's meters and M-Bus buses (layout key <c>metering</c>; hardware-docs/metering.md).</summary>
+    public global::SmartCommunity.Edge.Metering.MeteringLayout Metering { get; init; } = global::SmartCommunity.Edge.Metering.MeteringLayout.Empty;
 }
 
 /// <summary>What confirms a fire in a building. A fire manual call point alone always confirms, whatever the mode.</summary>
@@ -210,6 +213,10 @@ public static class DeviceKinds
     public const string Barrier = "barrier";
     public const string RoleBarrier = "barrier";
 
+    /// <summary>A pulse meter device counting up to four meters' pulses (hardware-docs/pulse-meter.md, hardware-docs/metering.md).</summary>
+    public const string Meter = "meter";
+    public const string RolePulse = "pulse";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesByKind = new Dictionary<string, string[]>
     {
         [Door] = [RoleEgressLock, RoleHoldOpen, RoleEntryLock],
@@ -218,5 +225,6 @@ public static class DeviceKinds
         [EmergencyCallPoint] = [RoleResident],
         [Leak] = [RoleSensorValve, RoleValve],
         [Barrier] = [RoleBarrier],
+        [Meter] = [RolePulse],
     };
 }

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using SmartCommunity.Edge.Configuration;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Protocol;
 using YamlDotNet.RepresentationModel;
 
@@ -57,6 +58,7 @@ public static class LayoutLoader
         private readonly HashSet<string> _deviceIds = new(StringComparer.Ordinal);
         private readonly Dictionary<string, DoorGroup> _doorGroups = new(StringComparer.Ordinal);
         private readonly CarParkReader _carParks = new(file);
+        private readonly HashSet<string> _meterIds = new(StringComparer.Ordinal);
 
         public BuildingLayout ReadRoot(YamlMappingNode root)
         {
@@ -89,7 +91,7 @@ public static class LayoutLoader
             foreach (var node in Sequence(Required(root, "buildings"), "buildings"))
             {
                 var building = Mapping(node, "building");
-                Keys(building, "id", "name", "floors", "fire");
+                Keys(building, "id", "name", "floors", "fire", "metering");
                 string id = Id(Required(building, "id"), "building id");
                 if (!buildingIds.Add(id))
                 {
@@ -101,7 +103,10 @@ public static class LayoutLoader
                     ? ReadFirePolicy(Mapping(fireNode, "fire"))
                     : FirePolicy.Default;
                 CheckTimeToConfirm(id, fire, floors, fireNode ?? building);
-                buildings.Add(new BuildingDefinition(id, Optional(building, "name") ?? id, floors) { Fire = fire });
+                MeteringLayout metering = building.Children.TryGetValue(new YamlScalarNode("metering"), out YamlNode? meteringNode)
+                    ? new MeterLayoutReader(File, _meterIds).Read(meteringNode, id, floors.SelectMany(f => f.Zones).SelectMany(z => z.Devices).ToList())
+                    : MeteringLayout.Empty;
+                buildings.Add(new BuildingDefinition(id, Optional(building, "name") ?? id, floors) { Fire = fire, Metering = metering });
             }
 
             if (buildings.Count == 0)
