@@ -62,6 +62,58 @@ public sealed class PayloadWriter
         Number(value);
     }
 
+    /// <summary>
+    /// A fixed-point number: <paramref name="value"/> / 10^<paramref name="decimals"/>, written with exactly that many
+    /// digits after the point (1234567 with 3 decimals is <c>1234.567</c>, 5 is <c>0.005</c>), so a quantity kept as
+    /// a whole number of thousandths (a meter total) reaches the JSON exactly, with no binary floating point.
+    /// </summary>
+    public void DecimalProperty(string name, long value, int decimals)
+    {
+        Name(name);
+        if (decimals <= 0)
+        {
+            Number(value);
+            return;
+        }
+
+        if (value < 0)
+        {
+            Put((byte)'-');
+        }
+
+        // Least significant digit first, zero-padded to one digit before the point, then reversed in place.
+        int start = _length;
+        int produced = 0;
+        do
+        {
+            if (produced == decimals)
+            {
+                Put((byte)'.');
+            }
+
+            long digit = value % 10;
+            Put((byte)('0' + (digit < 0 ? -digit : digit)));
+            value /= 10;
+            produced++;
+        }
+        while (value != 0 || produced <= decimals);
+
+        if (_overflowed)
+        {
+            return;
+        }
+
+        int end = _length - 1;
+        while (start < end)
+        {
+            byte t = _buffer[start];
+            _buffer[start] = _buffer[end];
+            _buffer[end] = t;
+            start++;
+            end--;
+        }
+    }
+
     public void Property(string name, bool value)
     {
         Name(name);

@@ -23,6 +23,28 @@ public sealed class PayloadWriterTests
     }
 
     [TestMethod]
+    [DataRow(1234567L, 3, "1234.567")]
+    [DataRow(5L, 3, "0.005")]
+    [DataRow(0L, 3, "0.000")]
+    [DataRow(1000L, 3, "1.000")]
+    [DataRow(-1250L, 3, "-1.250")]
+    [DataRow(42L, 0, "42")]
+    [DataRow(long.MaxValue, 3, "9223372036854775.807")]
+    [DataRow(long.MinValue, 3, "-9223372036854775.808")]
+    public void DecimalProperty_FixedPoint_WritesExactDecimal(long value, int decimals, string expected)
+    {
+        PayloadWriter writer = new PayloadWriter(new byte[64]);
+
+        writer.BeginObject();
+        writer.DecimalProperty("t", value, decimals);
+        writer.EndObject();
+
+        Assert.AreEqual("{\"t\":" + expected + "}", Text(writer));
+        using JsonDocument parsed = JsonDocument.Parse(Text(writer));
+        Assert.AreEqual(decimal.Parse(expected, CultureInfo.InvariantCulture), parsed.RootElement.GetProperty("t").GetDecimal());
+    }
+
+    [TestMethod]
     [DataRow(0L)]
     [DataRow(1L)]
     [DataRow(-1L)]
