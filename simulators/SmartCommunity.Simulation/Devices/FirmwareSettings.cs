@@ -6,6 +6,7 @@ using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
+using SmartCommunity.Firmware.Devices.ParkingBarrier;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 
 /// <summary>
@@ -42,4 +43,7 @@ public static class FirmwareSettings
 
     /// <summary>The call point's own parameters; quiet hours (<c>quietStartMin</c>, <c>quietEndMin</c>) are the edge's, not the device's.</summary>
     public static EmergencyCallPointSettings EmergencyCallPoint(DeviceDefinition device) => EmergencyCallPointSettings.Read(new LayoutParameters(device));
+
+    /// <summary>The controller's parameters; <c>armTravelMs</c> is the simulated arm's, not the firmware's.</summary>
+    public static BarrierSettings Barrier(DeviceDefinition device) => BarrierSettings.Read(new LayoutParameters(device));
 }

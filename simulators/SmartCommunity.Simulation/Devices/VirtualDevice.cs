@@ -11,6 +11,7 @@ using SmartCommunity.Firmware.Devices.DoorController;
 using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
+using SmartCommunity.Firmware.Devices.ParkingBarrier;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
@@ -51,6 +52,9 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>Physical travel of a simulated valve unless the layout gives <c>valveTravelMs</c> (simulator only; the firmware ignores it).</summary>
     public const long DefaultValveTravelMs = 4000;
+
+    /// <summary>Physical travel of a simulated barrier arm unless the layout gives <c>armTravelMs</c> (simulator only; the firmware ignores it).</summary>
+    public const long DefaultArmTravelMs = 3000;
 
     // What a real device does after a failed connect (MqttDeviceTransport's own loop does the same in real time).
     private static readonly TimeSpan FirstReconnectPause = TimeSpan.FromMilliseconds(100);
@@ -96,6 +100,23 @@ public sealed class VirtualDevice : IAsyncDisposable
             new("driveClose", SimulatedPinKind.DigitalOutput),
             new("openSwitch", SimulatedPinKind.ModelledInput),
             new("closedSwitch", SimulatedPinKind.ModelledInput),
+        ],
+
+        // The arm, the loops and the photo-eye are one physical model with the vehicles (BarrierLane); the sensor's
+        // OK contact, the open input and the close button are plain inputs a scenario sets.
+        [DeviceKinds.Barrier] =
+        [
+            new("openLimit", SimulatedPinKind.ModelledInput),
+            new("closedLimit", SimulatedPinKind.ModelledInput),
+            new("armingLoop", SimulatedPinKind.ModelledInput),
+            new("presenceLoop", SimulatedPinKind.ModelledInput),
+            new("closingLoop", SimulatedPinKind.ModelledInput),
+            new("safety", SimulatedPinKind.ModelledInput),
+            new("sensorOk", SimulatedPinKind.DigitalInput) { InitiallyActive = true },
+            new("openInput", SimulatedPinKind.DigitalInput),
+            new("closeButton", SimulatedPinKind.DigitalInput),
+            new("driveOpen", SimulatedPinKind.DigitalOutput),
+            new("driveClose", SimulatedPinKind.DigitalOutput),
         ],
     };
 
@@ -168,6 +189,9 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>The motorised valve of a leak device (its drives are the outputs driveOpen/driveClose); null for other kinds.</summary>
     public MotorisedValve? Valve { get; private set; }
+
+    /// <summary>The lane of a barrier: its arm, loops, photo-eye and vehicles (the drives are driveOpen/driveClose); null for other kinds.</summary>
+    public BarrierLane? Lane { get; private set; }
 
     /// <summary>The device's simulated signals by layout pin name (fitted ones only).</summary>
     public IReadOnlyDictionary<string, SimulatedInput> DigitalInputs => _digitalInputs;
@@ -273,11 +297,26 @@ public sealed class VirtualDevice : IAsyncDisposable
         int delivered = _transport.DeliverInbox(now, received);
         FeedCardReader(now);
         _firmware.Step(now);
+        Lane?.CheckAfterStep();
         return delivered;
     }
 
     /// <summary>Manual mode: hands received messages to the firmware without stepping it (nothing when hung).</summary>
-    public int DeliverInbox(Action<string, byte[]>? received = null) => _hung ? 0 : _transport.DeliverInbox(_clock.UptimeMs, received);
+    public int DeliverInbox(Action<string, byte[]>? received = null)
+    {
+        if (_hung)
+        {
+            return 0;
+        }
+
+        int delivered = _transport.DeliverInbox(_clock.UptimeMs, received);
+        if (delivered > 0)
+        {
+            Lane?.CheckAfterStep();
+        }
+
+        return delivered;
+    }
 
     /// <summary>Manual mode: sends what the firmware queued; see <see cref="MqttDeviceTransport.FlushAsync"/>.</summary>
     public Task<int> FlushAsync(Action<SentMessage>? sent, CancellationToken cancel) => _transport.FlushAsync(sent, cancel);
@@ -334,13 +373,13 @@ public sealed class VirtualDevice : IAsyncDisposable
         {
             switch (pin.Kind)
             {
-                case SimulatedPinKind.DigitalInput:
+                case SimulatedPinKind.DigitalInput when Definition.Kind != DeviceKinds.Barrier:
                     _digitalInputs[pin.Name] = new SimulatedInput(pin.InitiallyActive);
                     break;
                 case SimulatedPinKind.AnalogInput:
                     _analogInputs[pin.Name] = new SimulatedAnalogInput(CleanAirLevel);
                     break;
-                case SimulatedPinKind.DigitalOutput when Definition.Kind != DeviceKinds.Leak:
+                case SimulatedPinKind.DigitalOutput when Definition.Kind is not (DeviceKinds.Leak or DeviceKinds.Barrier):
                     _outputs[pin.Name] = new SimulatedOutput();
                     break;
             }
@@ -360,6 +399,28 @@ public sealed class VirtualDevice : IAsyncDisposable
             _outputs["driveClose"] = Valve.DriveClose;
             _modelledInputs["openSwitch"] = Valve.OpenSwitch;
             _modelledInputs["closedSwitch"] = Valve.ClosedSwitch;
+        }
+
+        if (Definition.Kind == DeviceKinds.Barrier)
+        {
+            // The arm starts down, as a car park is left at night (parking-barrier.md: the firmware never closes at boot).
+            long travel = Math.Max(1, Definition.Parameter("armTravelMs", DefaultArmTravelMs));
+            Lane = new BarrierLane(_time, travel);
+            _outputs["driveOpen"] = Lane.DriveOpen;
+            _outputs["driveClose"] = Lane.DriveClose;
+            _digitalInputs["sensorOk"] = Lane.SensorOk;
+            _digitalInputs["openInput"] = Lane.OpenInput;
+            _digitalInputs["closeButton"] = Lane.CloseButton;
+            _modelledInputs["openLimit"] = Lane.OpenLimit;
+            _modelledInputs["closedLimit"] = Lane.ClosedLimit;
+            _modelledInputs["armingLoop"] = Lane.ArmingLoop;
+            _modelledInputs["presenceLoop"] = Lane.PresenceLoop;
+            _modelledInputs["closingLoop"] = Lane.ClosingLoop;
+            _modelledInputs["safety"] = Lane.Safety;
+            if (CardReader is { } reader)
+            {
+                Lane.PresentCard = card => SendCard(reader, card);
+            }
         }
     }
 
@@ -421,6 +482,24 @@ public sealed class VirtualDevice : IAsyncDisposable
                 clock,
                 transport,
                 boot),
+            DeviceKinds.Barrier => new BarrierController(
+                identity,
+                FirmwareSettings.Barrier(Definition),
+                Lane!.OpenLimit,
+                Lane.ClosedLimit,
+                Lane.ArmingLoop,
+                Lane.PresenceLoop,
+                Lane.ClosingLoop,
+                Lane.Safety,
+                Lane.SensorOk,
+                Lane.OpenInput,
+                Lane.CloseButton,
+                ReaderFor(clock)!,
+                Lane.DriveOpen,
+                Lane.DriveClose,
+                clock,
+                transport,
+                boot),
             _ => throw new NotSupportedException($"the simulator has no firmware for '{Definition.Kind}' yet"),
         };
 
@@ -430,9 +509,24 @@ public sealed class VirtualDevice : IAsyncDisposable
         Boot = boot;
     }
 
-    /// <summary>A door with both Wiegand data lines in its layout pins has a reader.</summary>
+    /// <summary>A door or a barrier with both Wiegand data lines in its layout pins has a reader.</summary>
     public static bool HasWiegandReader(DeviceDefinition definition) =>
-        definition.Kind == DeviceKinds.Door && definition.Pins.ContainsKey(WiegandD0Pin) && definition.Pins.ContainsKey(WiegandD1Pin);
+        definition.Kind is DeviceKinds.Door or DeviceKinds.Barrier && definition.Pins.ContainsKey(WiegandD0Pin) && definition.Pins.ContainsKey(WiegandD1Pin);
+
+    // A driver's card at the lane's reader: 26-bit H10301 when the credential fits 24 bits, else 34-bit H10306.
+    private static void SendCard(SimulatedWiegandReader reader, long credential)
+    {
+        int facility = (int)(credential >> 16);
+        int number = (int)(credential & 0xFFFF);
+        if (credential <= 0xFF_FFFF)
+        {
+            reader.Send(WiegandEncoder.Encode26(facility, number), 26);
+        }
+        else
+        {
+            reader.Send(WiegandEncoder.Encode34(facility, number), 34);
+        }
+    }
 
     // The controller's reader interface and its collector are in its RAM: each boot gets new ones on the same reader.
     private WiegandCardReader? ReaderFor(IClock clock)

@@ -30,6 +30,9 @@ internal static class ScenarioFiles
     /// <summary>The access-control site of issue 6: doors with card readers, door groups with anti-passback.</summary>
     public static string AccessLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "access.yaml"));
 
+    /// <summary>The parking site of issue 7: an entry barrier with a card reader, an exit barrier, a smoke detector.</summary>
+    public static string ParkingLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "parking.yaml"));
+
     /// <summary>The library's scenario files, one test row each.</summary>
     public static IEnumerable<object[]> LibraryRows =>
         Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });

@@ -105,7 +105,7 @@ public sealed class ScenarioLoaderTests
             """);
 
         Assert.AreEqual(6, error.Line);
-        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: ack-call, bad-frame, block-upstream, call-point, callback-ack, card, cut-network, door, fire-input,");
+        StringAssert.Contains(error.Reason, "unknown stimulus 'card-swipe'; stimuli: ack-call, bad-frame, beam, block-upstream, call-point, callback-ack, card, cut-network, door, fire-input,");
     }
 
     [TestMethod]

@@ -20,7 +20,7 @@ public static class DeviceExpectations
     [
         CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock,
         CommandNames.Close, CommandNames.CallReceived, CommandNames.CallHandled, CommandNames.Sound,
-        CommandNames.AllowList, CommandNames.Grant, CommandNames.Deny,
+        CommandNames.AllowList, CommandNames.Grant, CommandNames.Deny, CommandNames.Open, CommandNames.Evacuate,
     ];
 
     public static void AddTo(ExpectationRegistry registry)
@@ -32,8 +32,8 @@ public static class DeviceExpectations
             ExpectationModes.Both, ["devices", "is"], BindValve));
         registry.Add(new ExpectationKind("reports", "reports: { devices, channel?, event?, fields? } each device sent such a message since the step",
             ExpectationModes.Eventually, ["devices", "channel", "event", "fields"], BindReports));
-        registry.Add(new ExpectationKind("command", "command: { cmd, to, result?: done|rejected } the command reached each device's firmware (and it answered so)",
-            ExpectationModes.Eventually, ["cmd", "to", "result"], BindCommand));
+        registry.Add(new ExpectationKind("command", "command: { cmd, to, result?: done|rejected, reason? } the command reached each device's firmware (and it answered so, a rejection with that reason)",
+            ExpectationModes.Eventually, ["cmd", "to", "result", "reason"], BindCommand));
         registry.Add(new ExpectationKind("no-command", "no-command: { to, cmd? } no command (or none of that name) reaches these devices during the window (for:)",
             ExpectationModes.Throughout, ["to", "cmd"], BindNoCommand));
     }
@@ -158,7 +158,13 @@ public static class DeviceExpectations
         string cmd = a.OneOf("cmd", AllCommandNames);
         IReadOnlyList<DeviceDefinition> devices = a.Devices("to");
         string? result = a.OptionalOneOf("result", CommandNames.ResultDone, "rejected");
-        string answered = result is null ? "" : $", answered {result}";
+        string? reason = a.OptionalText("reason");
+        if (reason is not null && result != CommandNames.ResultRejected)
+        {
+            throw a.Error("reason", "a reason goes with result: rejected");
+        }
+
+        string answered = result is null ? "" : reason is null ? $", answered {result}" : $", answered {result} ({reason})";
         return ExpectationCheck.Stateless($"{cmd} reaches {Names(devices)}{answered}", (world, window, _) =>
         {
             var missing = new List<string>();
@@ -179,10 +185,11 @@ public static class DeviceExpectations
                 }
 
                 DeviceReport? ack = world.Recorder.ReportsFrom(device.Id, window.Start).FirstOrDefault(r => r.Channel == Channel.Ack && r.Body is { } body
-                    && commands.Any(c => c.CommandId == ScenarioRecorder.FieldText(body, "id")) && ScenarioRecorder.FieldText(body, "result") == result);
+                    && commands.Any(c => c.CommandId == ScenarioRecorder.FieldText(body, "id")) && ScenarioRecorder.FieldText(body, "result") == result
+                    && (reason is null || ScenarioRecorder.FieldText(body, "reason") == reason));
                 if (ack is null)
                 {
-                    missing.Add($"{device.Id} did not answer {result}");
+                    missing.Add($"{device.Id} did not answer {result}{(reason is null ? "" : $" ({reason})")}");
                     continue;
                 }
 

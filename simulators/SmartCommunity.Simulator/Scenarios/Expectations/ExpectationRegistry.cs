@@ -19,6 +19,7 @@ public sealed class ExpectationRegistry
         CallExpectations.AddTo(registry);
         AccessExpectations.AddTo(registry);
         UpstreamExpectations.AddTo(registry);
+        BarrierExpectations.AddTo(registry);
         return registry;
     }
 

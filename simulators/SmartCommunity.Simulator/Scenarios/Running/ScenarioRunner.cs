@@ -38,6 +38,8 @@ public sealed class ScenarioRunner(ScenarioRunOptions? options = null)
         {
             if (world is not null)
             {
+                // Always-on checks of the simulated hardware (a barrier never closes on a vehicle), whatever the steps ask.
+                results.AddRange(BarrierExpectations.SafetyResults(world));
                 await world.DisposeAsync();
             }
         }

@@ -29,11 +29,11 @@ public static class OperatorStimuli
             return Call(what, HttpMethod.Post, $"/buildings/{building}/fire/reset", force ? new Dictionary<string, object?> { ["force"] = true } : null, caller, Status(a));
         }));
         registry.Add(new Stimulus("operator-command",
-            "operator-command: { device, cmd, ms?, reason?, as?: operator|admin, status? } POST /devices/{device}/commands (expects 2xx, or the status given, e.g. 409 for a command a safety gate refuses)", a =>
+            "operator-command: { device, cmd, ms?, reason?, as?: operator|admin, status? } POST /devices/{device}/commands (expects 2xx, or the status given, e.g. 409 for a command a safety gate refuses); a barrier takes open, close, evacuate, reset", a =>
         {
             a.AllowOnly("device", "cmd", "ms", "reason", "as", "status");
             DeviceDefinition device = a.Device("device");
-            string cmd = a.OneOf("cmd", CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock, CommandNames.Close);
+            string cmd = a.OneOf("cmd", CommandNames.Release, CommandNames.Reset, CommandNames.SelfTest, CommandNames.Lock, CommandNames.Unlock, CommandNames.Close, CommandNames.Open, CommandNames.Evacuate);
             long? ms = a.OptionalDuration("ms") is { } duration ? (long)duration.TotalMilliseconds : null;
             if (ms is not null && cmd != CommandNames.Unlock)
             {

@@ -28,6 +28,7 @@ public sealed class StimulusRegistry
         UpstreamStimuli.AddTo(registry);
         OperatorStimuli.AddTo(registry);
         CallStimuli.AddTo(registry);
+        BarrierStimuli.AddTo(registry);
         return registry;
     }
 
