@@ -10,7 +10,7 @@ using System.Linq;
 /// </summary>
 /// <param name="Capacity">Vehicles the car park takes; the sum of the levels' capacities unless the file says less.</param>
 /// <param name="RecountAt">Local time of day at which each level is set to its <see cref="LevelDefinition.RecountTo"/>; null = no daily recount.</param>
-public sealed record CarParkDefinition(string Id, string Name, int Capacity, IReadOnlyList<LevelDefinition> Levels, TimeOnly? RecountAt, IReadOnlyList<BarrierLane> Barriers)
+public sealed record CarParkDefinition(string Id, string Name, int Capacity, IReadOnlyList<LevelDefinition> Levels, TimeOnly? RecountAt, IReadOnlyList<CarParkLane> Barriers)
 {
     public LevelDefinition? FindLevel(string id) => Levels.FirstOrDefault(l => l.Id == id);
 }
@@ -23,7 +23,7 @@ public sealed record LevelDefinition(string Id, int Capacity, int RecountTo);
 /// passing "in" (arming loop, then closing loop: hardware-docs/parking-barrier.md, "Counting") moves from
 /// <see cref="From"/> to <see cref="To"/>, one passing "out" the other way. Each is a level id or <see cref="Outside"/>.
 /// </summary>
-public sealed record BarrierLane(string Barrier, string CarPark, string Lane, string From, string To)
+public sealed record CarParkLane(string Barrier, string CarPark, string Lane, string From, string To)
 {
     public const string Outside = "outside";
     public const string Entry = "entry";

@@ -19,7 +19,7 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
 
     public static readonly string[] BarrierKeys = ["carPark", "lane", "from", "to"];
 
-    private readonly Dictionary<string, (CarParkDefinition CarPark, List<BarrierLane> Barriers)> _carParks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CarParkDefinition CarPark, List<CarParkLane> Barriers)> _carParks = new(StringComparer.Ordinal);
 
     /// <summary>Reads the site's <c>carParks</c> list; before the buildings, since barriers name these.</summary>
     public void ReadCarParks(YamlNode node)
@@ -41,9 +41,9 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
                 YamlMappingNode level = Mapping(levelItem, "level");
                 Keys(level, "id", "capacity", "recountTo");
                 string levelId = Id(Required(level, "id"), "level id");
-                if (levelId == BarrierLane.Outside)
+                if (levelId == CarParkLane.Outside)
                 {
-                    throw Error(level["id"], $"'{BarrierLane.Outside}' is the word barriers use for the street; give the level another id");
+                    throw Error(level["id"], $"'{CarParkLane.Outside}' is the word barriers use for the street; give the level another id");
                 }
 
                 if (levels.Any(l => l.Id == levelId))
@@ -100,7 +100,7 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
     /// A barrier's car-park keys: null when it has none (a barrier only opened for evacuation), else its lane. Any of
     /// them on another kind of device is refused.
     /// </summary>
-    public BarrierLane? ReadBarrier(YamlMappingNode device, string id, string kind)
+    public CarParkLane? ReadBarrier(YamlMappingNode device, string id, string kind)
     {
         YamlNode? first = null;
         foreach (string key in BarrierKeys)
@@ -139,9 +139,9 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
         }
 
         string lane = Scalar(device["lane"], "lane");
-        if (lane is not (BarrierLane.Entry or BarrierLane.Exit))
+        if (lane is not (CarParkLane.Entry or CarParkLane.Exit))
         {
-            throw Error(device["lane"], $"lane '{lane}' must be {BarrierLane.Entry} or {BarrierLane.Exit}");
+            throw Error(device["lane"], $"lane '{lane}' must be {CarParkLane.Entry} or {CarParkLane.Exit}");
         }
 
         string from = Place(device["from"], "from", entry.CarPark);
@@ -151,12 +151,12 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
             throw Error(device["to"], $"barrier '{id}' has from and to both '{to}'; a vehicle passing in must change place (outside to a level, a level to outside, or one level to another)");
         }
 
-        if (lane == BarrierLane.Entry && to == BarrierLane.Outside)
+        if (lane == CarParkLane.Entry && to == CarParkLane.Outside)
         {
             throw Error(device["to"], $"entry barrier '{id}' leads outside; an entry lane's 'to' is the level a vehicle passing in (arming loop, then closing loop) goes into. Swap from and to, or make it lane: exit");
         }
 
-        var barrier = new BarrierLane(id, carParkId, lane, from, to);
+        var barrier = new CarParkLane(id, carParkId, lane, from, to);
         entry.Barriers.Add(barrier);
         return barrier;
     }
@@ -170,9 +170,9 @@ internal sealed class CarParkReader(string file) : YamlConfigReader(file)
     private string Place(YamlNode node, string key, CarParkDefinition carPark)
     {
         string place = Scalar(node, key);
-        return place == BarrierLane.Outside || carPark.FindLevel(place) is not null
+        return place == CarParkLane.Outside || carPark.FindLevel(place) is not null
             ? place
-            : throw Error(node, $"{key} '{place}' is neither '{BarrierLane.Outside}' nor a level of car park '{carPark.Id}' ({string.Join(", ", carPark.Levels.Select(l => l.Id))})");
+            : throw Error(node, $"{key} '{place}' is neither '{CarParkLane.Outside}' nor a level of car park '{carPark.Id}' ({string.Join(", ", carPark.Levels.Select(l => l.Id))})");
     }
 
     private int Capacity(YamlNode node, string what)

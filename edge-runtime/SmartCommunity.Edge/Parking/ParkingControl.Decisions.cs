@@ -22,7 +22,7 @@ public sealed partial class ParkingControl
     /// </summary>
     public EntryDecision Decide(DeviceDefinition barrier, string card, DateTimeOffset now)
     {
-        if (!_lanes.TryGetValue(barrier.Id, out BarrierLane? lane))
+        if (!_lanes.TryGetValue(barrier.Id, out CarParkLane? lane))
         {
             return new EntryDecision(false, NoCarPark, null);
         }
@@ -94,7 +94,7 @@ public sealed partial class ParkingControl
         {
             Count("entry-request-bad-card");
             LogBadMessage(_logger, barrier.Id, EntryRequestEvent, $"card '{rawCard}' is not 1-{CardNumber.MaxDigits} decimal digits");
-            decision = _lanes.TryGetValue(barrier.Id, out BarrierLane? lane) && lane.IsExit ? new EntryDecision(true, Exit, null) : new EntryDecision(false, AccessControl.BadCard, null);
+            decision = _lanes.TryGetValue(barrier.Id, out CarParkLane? lane) && lane.IsExit ? new EntryDecision(true, Exit, null) : new EntryDecision(false, AccessControl.BadCard, null);
         }
 
         if (decision.Why == NoCarPark)

@@ -65,7 +65,7 @@ public sealed partial class ParkingControl : IAsyncDisposable
     private readonly object _countGate = new();
     private readonly SemaphoreSlim _changeGate = new(1, 1);
     private readonly Dictionary<string, CarParkDefinition> _carParks;
-    private readonly Dictionary<string, BarrierLane> _lanes;
+    private readonly Dictionary<string, CarParkLane> _lanes;
     private readonly Dictionary<(string CarPark, string Level), long> _occupied;
     private readonly Dictionary<string, (DateTimeOffset? At, string? By, long Clamped)> _corrections;
     private readonly Dictionary<string, (long Boot, long Seq)> _counted;
@@ -485,7 +485,7 @@ public sealed partial class ParkingControl : IAsyncDisposable
     // A passage moves one vehicle from one place to another: "in" is from -> to of the barrier's lane, "out" the reverse.
     private async Task CountPassageAsync(DeviceDefinition barrier, DeviceMessage message)
     {
-        if (!_lanes.TryGetValue(barrier.Id, out BarrierLane? lane))
+        if (!_lanes.TryGetValue(barrier.Id, out CarParkLane? lane))
         {
             return;
         }
@@ -516,14 +516,14 @@ public sealed partial class ParkingControl : IAsyncDisposable
             }
 
             var changed = new List<(string Level, long Occupied)>();
-            if (left != BarrierLane.Outside)
+            if (left != CarParkLane.Outside)
             {
                 long n = _occupied[(lane.CarPark, left)];
                 clamped = n == 0;
                 changed.Add((left, Math.Max(0, n - 1)));
             }
 
-            if (entered != BarrierLane.Outside)
+            if (entered != CarParkLane.Outside)
             {
                 changed.Add((entered, _occupied[(lane.CarPark, entered)] + 1));
             }

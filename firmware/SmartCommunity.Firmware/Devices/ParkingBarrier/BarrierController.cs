@@ -634,6 +634,14 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
     {
         if (_state == BarrierState.Closing && !CloseAllowed())
         {
+            // The close is tried again once the way is clear (TrackPendingClose waits for the loops and the beam),
+            // so a reversal does not leave the car park open; not after hold-to-run, where the person decides.
+            if (!_holdToRun && !_evacuating && !_sensorFault)
+            {
+                _closePending = true;
+                _closeDueMs = nowMs + _settings.AutoCloseDelayMs;
+            }
+
             _obstacles++;
             _holdToRun = false;
             _moveSinceMs = nowMs;

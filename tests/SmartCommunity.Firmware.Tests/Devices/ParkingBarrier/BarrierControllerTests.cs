@@ -193,6 +193,47 @@ public sealed partial class BarrierControllerTests
     }
 
     [TestMethod]
+    public void Step_ObstacleReversedAClose_ClosesAgainOnceClearAfterTheDelay()
+    {
+        BarrierRig rig = OpenBarrier();
+        rig.Command("c1", "close");
+        rig.Run(500);
+        rig.Safety.Active = true;
+        rig.Step(BarrierRig.StepMs);
+        rig.RunUntil(BarrierState.Open);
+
+        rig.Run(rig.Settings.AutoCloseDelayMs * 2);
+        Assert.AreEqual(BarrierState.Open, rig.Controller.State, "no close while the beam is still broken");
+        Assert.IsTrue(rig.Controller.IsClosePending);
+
+        rig.Safety.Active = false;
+        rig.Step(BarrierRig.StepMs);
+        rig.RunUntil(BarrierState.Closed);
+        Assert.AreEqual(1L, rig.Controller.Obstacles);
+    }
+
+    [TestMethod]
+    public void Step_ObstacleDuringHoldToRun_DoesNotCloseAgainByItself()
+    {
+        BarrierRig rig = OpenBarrier();
+        rig.SensorOk.Active = false;
+        rig.Step(BarrierRig.StepMs);
+        rig.CloseButton.Active = true;
+        rig.Run(500);
+        Assert.AreEqual(BarrierState.Closing, rig.Controller.State);
+
+        rig.Safety.Active = true;
+        rig.Step(BarrierRig.StepMs);
+        rig.CloseButton.Active = false;
+        rig.Safety.Active = false;
+        rig.RunUntil(BarrierState.Open);
+        rig.Run(rig.Settings.AutoCloseDelayMs * 3);
+
+        Assert.AreEqual(BarrierState.Open, rig.Controller.State);
+        Assert.IsFalse(rig.Controller.IsClosePending);
+    }
+
+    [TestMethod]
     public void Execute_CloseWhileSomethingUnderTheArm_WaitsUntilClear()
     {
         BarrierRig rig = OpenBarrier();
