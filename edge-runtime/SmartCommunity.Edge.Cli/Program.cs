@@ -19,6 +19,12 @@ app.Configure(config =>
         log.AddCommand<LogVerifyCommand>("verify").WithDescription("Check the event log's hash chain and report the first broken link.")
             .WithExample("log", "verify", "--data", "/var/lib/sc-edge");
     });
+    config.AddBranch("mbus", mbus =>
+    {
+        mbus.SetDescription("Wired M-Bus meter frames (hardware-docs/mbus.md).");
+        mbus.AddCommand<MBusDecodeCommand>("decode").WithDescription("Decode one M-Bus frame written as hex text and print it as JSON.")
+            .WithExample("mbus", "decode", "frame.hex");
+    });
     config.AddBranch("operator", op =>
     {
         op.SetDescription("Who may use the HTTP API: one bearer token per named operator.");
@@ -28,4 +34,4 @@ app.Configure(config =>
         op.AddCommand<OperatorRevokeCommand>("revoke").WithDescription("Revoke an operator's token.");
     });
 });
-return await app.RunAsync(args);
+return await app.RunAsync(MBusDecodeCommand.MarkStandardInput(args));
