@@ -57,6 +57,69 @@ public sealed class MBusDecodeCommandTests
         Assert.AreEqual("00000000000000000000000000000010", records[6].GetProperty("value").GetString());
     }
 
+    // Amber AMB8426-M manual v2.4 §10.2 (pp. 34-35): meter AMB 12345678, OMS mode 5, key 00..0F, CRCs removed by the
+    // module; also in the Protocol.Tests wireless decoder tests.
+    private const string AmberTelegram = "1E 44 A2 05 78 56 34 12 00 03 7A 35 00 10 05 1E 34 C7 7C FE 6C 59 B1 54 B6 63 29 7F E6 C3 F7";
+    private const string AmberKey = "000102030405060708090A0B0C0D0E0F";
+
+    [TestMethod]
+    public async Task MBusDecode_WirelessWithTheMetersKey_PrintsDecodedLinkFieldsAndRecords()
+    {
+        (int exitCode, string output, string errors) = await RunAsync(AmberTelegram, "mbus", "decode", "-", "--wireless", "no-crc", "--key", AmberKey);
+
+        Assert.AreEqual(0, exitCode, errors);
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        JsonElement wireless = root.GetProperty("wireless");
+        Assert.AreEqual("decoded", wireless.GetProperty("result").GetString());
+        Assert.AreEqual("AMB", wireless.GetProperty("manufacturer").GetString());
+        Assert.AreEqual("12345678", wireless.GetProperty("id").GetString());
+        Assert.AreEqual(5, wireless.GetProperty("securityMode").GetInt32());
+        Assert.AreEqual("12345678", root.GetProperty("id").GetString());
+        Assert.IsTrue(root.TryGetProperty("records", out _));
+    }
+
+    [TestMethod]
+    public async Task MBusDecode_WirelessEncryptedWithoutKey_ReportsEncryptedWithoutRecordsAndExitsThree()
+    {
+        (int exitCode, string output, string errors) = await RunAsync(AmberTelegram, "mbus", "decode", "-", "--wireless", "no-crc");
+
+        Assert.AreEqual(3, exitCode, errors);
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        Assert.AreEqual("encrypted", root.GetProperty("wireless").GetProperty("result").GetString());
+        Assert.IsFalse(root.TryGetProperty("records", out _), "an encrypted telegram is never shown as decoded");
+    }
+
+    [TestMethod]
+    public async Task MBusDecode_WirelessWithAWrongKey_ReportsUndecryptableAndExitsThree()
+    {
+        (int exitCode, string output, string errors) = await RunAsync(AmberTelegram, "mbus", "decode", "-", "--wireless", "no-crc", "--key", "FF" + AmberKey[2..]);
+
+        Assert.AreEqual(3, exitCode, errors);
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        Assert.AreEqual("undecryptable", root.GetProperty("wireless").GetProperty("result").GetString());
+        Assert.IsFalse(root.TryGetProperty("records", out _));
+    }
+
+    [TestMethod]
+    public async Task MBusDecode_WirelessCorruptedInFormatA_ExitsOneWithTheCrcReason()
+    {
+        (int exitCode, string output, string errors) = await RunAsync(AmberTelegram, "mbus", "decode", "-", "--wireless", "A");
+
+        Assert.AreEqual(1, exitCode);
+        Assert.AreEqual("", output);
+        StringAssert.Contains(errors, "bad wireless telegram");
+    }
+
+    [TestMethod]
+    public async Task MBusDecode_KeyWithoutWireless_RefusedWithTheFix()
+    {
+        (int exitCode, string output, string errors) = await RunAsync(AmberTelegram, "mbus", "decode", "-", "--key", AmberKey);
+
+        // The command-line parser reports a refused option on standard output.
+        Assert.AreNotEqual(0, exitCode);
+        StringAssert.Contains(output + errors, "add --wireless");
+    }
+
     [TestMethod]
     public async Task MBusDecode_EveryCorpusFrame_PrintsJsonAndExitsZero()
     {
