@@ -214,6 +214,26 @@ public sealed class BarrierLane
     }
 
     /// <summary>
+    /// The vehicle waiting at the stop line gives up (refused, no answer) and backs off the first loop without reaching
+    /// the arm: it is not counted by the lane, and the next in the queue may roll up. False when none is waiting there.
+    /// </summary>
+    public bool BackOff()
+    {
+        lock (_gate)
+        {
+            SyncLocked();
+            if (_vehicles.FirstOrDefault(v => v.Stage == Stage.AtStopLine) is not { } vehicle)
+            {
+                return false;
+            }
+
+            vehicle.Stage = Stage.Gone;
+            _lastLeftMs = _nowMs;
+            return true;
+        }
+    }
+
+    /// <summary>
     /// The controller has just stepped (or handled a message): its close output must be off while the presence loop or
     /// the photo-eye is active (the firmware's invariant, parking-barrier.md).
     /// </summary>
