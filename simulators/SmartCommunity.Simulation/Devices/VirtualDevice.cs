@@ -17,7 +17,6 @@ using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
 using SmartCommunity.Protocol.Wiegand;
 using SmartCommunity.Simulation.Hardware;
-using BarrierLane = SmartCommunity.Simulation.Hardware.BarrierLane;
 
 /// <summary>
 /// One device of the layout, running the real firmware logic on simulated pins and a real MQTT connection.
