@@ -1,0 +1,3 @@
+using SmartCommunity.Installer;
+
+return await InstallerApp.RunAsync(args);
