@@ -10,6 +10,7 @@ using SmartCommunity.Edge.Layout;
 using SmartCommunity.Firmware.Devices.ParkingBarrier;
 using SmartCommunity.Simulation.Devices;
 using SmartCommunity.Simulation.Hardware;
+using BarrierLane = SmartCommunity.Simulation.Hardware.BarrierLane;
 using SmartCommunity.Simulator.Tests.Scenarios;
 
 /// <summary>

@@ -7,6 +7,7 @@ using SmartCommunity.Edge.Layout;
 using SmartCommunity.Firmware.Devices.ParkingBarrier;
 using SmartCommunity.Protocol;
 using SmartCommunity.Simulation.Hardware;
+using BarrierLane = SmartCommunity.Simulation.Hardware.BarrierLane;
 using SmartCommunity.Simulator.Scenarios.Running;
 using SmartCommunity.Simulator.Scenarios.Stimuli;
 

@@ -55,7 +55,7 @@ public static class EdgeExpectations
     /// The event log's channels: a device's own (protocol.md §1, commands as <c>cmd</c>) and the edge's records (its
     /// conclusions about a device, rules, alerts, operators' actions, retention anchors, emergency calls, the access trail).
     /// </summary>
-    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log", CallRecords.Channel, Edge.Access.AccessControl.Channel];
+    public static readonly string[] LogChannels = ["telemetry", "event", "state", "status", "ack", "cmd", "edge", "rule", "alert", "operator", "log", CallRecords.Channel, Edge.Access.AccessControl.Channel, Edge.Metering.MeterBook.Channel];
 
     /// <summary>A channel of the event log; a wrong one would make an expectation that can never be met.</summary>
     internal static string? LogChannel(ScenarioArguments a, string key) => a.OptionalOneOf(key, LogChannels);

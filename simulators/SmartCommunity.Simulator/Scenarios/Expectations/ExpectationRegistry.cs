@@ -20,6 +20,7 @@ public sealed class ExpectationRegistry
         AccessExpectations.AddTo(registry);
         UpstreamExpectations.AddTo(registry);
         BarrierExpectations.AddTo(registry);
+        MeterExpectations.AddTo(registry);
         return registry;
     }
 

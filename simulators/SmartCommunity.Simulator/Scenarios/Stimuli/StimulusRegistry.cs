@@ -29,6 +29,7 @@ public sealed class StimulusRegistry
         OperatorStimuli.AddTo(registry);
         CallStimuli.AddTo(registry);
         BarrierStimuli.AddTo(registry);
+        MeterStimuli.AddTo(registry);
         return registry;
     }
 
