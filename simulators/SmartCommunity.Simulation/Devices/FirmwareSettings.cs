@@ -7,6 +7,7 @@ using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.ParkingBarrier;
+using SmartCommunity.Firmware.Devices.PulseMeter;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 
 /// <summary>
@@ -46,4 +47,10 @@ public static class FirmwareSettings
 
     /// <summary>The controller's parameters; <c>armTravelMs</c> is the simulated arm's, not the firmware's.</summary>
     public static BarrierSettings Barrier(DeviceDefinition device) => BarrierSettings.Read(new LayoutParameters(device));
+
+    /// <summary>
+    /// The pulse meter's parameters as its bundle carries them (hardware-docs/pulse-meter.md, "Parameters"): medium and
+    /// unit as the numeric codes <c>chNMedium</c> and <c>chNUnit</c>, since a layout's params are whole numbers.
+    /// </summary>
+    public static PulseMeterSettings PulseMeter(DeviceDefinition device) => PulseMeterSettings.Read(new LayoutParameters(device));
 }

@@ -46,6 +46,7 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
     private int _sessions;
     private long _probe;
     private long _received;
+    private long _lost;
     private volatile bool _networkCut;
     private volatile bool _manual;
 
@@ -76,6 +77,12 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
     /// <summary>The number carried by the last probe that arrived (manual sessions).</summary>
     public long LastProbe => Interlocked.Read(ref _probe);
 
+    /// <summary>Fault switch: what the device publishes is accepted and then lost on the way (counted in <see cref="Lost"/>).</summary>
+    public bool LosesOutgoing { get; set; }
+
+    /// <summary>Messages lost by <see cref="LosesOutgoing"/> on this session's transport.</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
     public void Start()
     {
         _connectLoop = Task.Run(() => KeepConnectedAsync(_stop.Token));
@@ -90,6 +97,13 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         if (!IsConnected)
         {
             return false;
+        }
+
+        if (LosesOutgoing)
+        {
+            // Handed over as far as the device can tell, then lost on the way (a lossy link, a broker that dropped it).
+            Interlocked.Increment(ref _lost);
+            return true;
         }
 
         return _outgoing.Writer.TryWrite(new Outgoing(topic, payload.AsSpan(0, length).ToArray(), qos, retain));

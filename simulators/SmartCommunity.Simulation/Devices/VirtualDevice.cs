@@ -12,6 +12,7 @@ using SmartCommunity.Firmware.Devices.EmergencyCallPoint;
 using SmartCommunity.Firmware.Devices.LeakValve;
 using SmartCommunity.Firmware.Devices.ManualCallPoint;
 using SmartCommunity.Firmware.Devices.ParkingBarrier;
+using SmartCommunity.Firmware.Devices.PulseMeter;
 using SmartCommunity.Firmware.Devices.SmokeDetector;
 using SmartCommunity.Firmware.Hal;
 using SmartCommunity.Firmware.Messaging;
@@ -38,7 +39,7 @@ using SmartCommunity.Simulation.Hardware;
 /// A door whose pins wire both Wiegand data lines gets a card reader (<see cref="CardReader"/>) and the device's store.
 /// </para>
 /// </summary>
-public sealed class VirtualDevice : IAsyncDisposable
+public sealed partial class VirtualDevice : IAsyncDisposable
 {
     public const string FirmwareVersion = "sim-0.1.0";
 
@@ -118,6 +119,13 @@ public sealed class VirtualDevice : IAsyncDisposable
             new("driveOpen", SimulatedPinKind.DigitalOutput),
             new("driveClose", SimulatedPinKind.DigitalOutput),
         ],
+
+        // The S0 lines are driven by each channel's flow model (S0PulseTrain) through the edge API the interrupt uses.
+        [DeviceKinds.Meter] =
+        [
+            new(TamperPin, SimulatedPinKind.DigitalInput) { Optional = true },
+            new(PowerFailPin, SimulatedPinKind.DigitalInput) { Optional = true },
+        ],
     };
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, SimulatedPinKind>> Pins = Signals.ToDictionary(
@@ -152,7 +160,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         _tick = tick;
     }
 
-    public DeviceDefinition Definition { get; }
+    public DeviceDefinition Definition { get; private set; }
 
     /// <summary>The running firmware; a reboot replaces it.</summary>
     public IFirmwareDevice Firmware => _firmware;
@@ -266,7 +274,8 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// </summary>
     public async Task<bool> ConnectIfDueAsync(CancellationToken cancel)
     {
-        if (_hung || _transport.IsConnected || _transport.IsNetworkCut || _time.GetUtcNow() < _nextConnectAt)
+        await RestorePowerIfDueAsync();
+        if (_hung || PoweredOff || _transport.IsConnected || _transport.IsNetworkCut || _time.GetUtcNow() < _nextConnectAt)
         {
             return false;
         }
@@ -288,14 +297,16 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// </summary>
     public int Step(Action<string, byte[]>? received = null)
     {
-        if (_hung)
+        if (_hung || PoweredOff)
         {
             return 0;
         }
 
         long now = _clock.UptimeMs;
+        ApplyMessageLoss();
         int delivered = _transport.DeliverInbox(now, received);
         FeedCardReader(now);
+        FeedPulseInputs(now);
         _firmware.Step(now);
         Lane?.CheckAfterStep();
         return delivered;
@@ -304,11 +315,12 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <summary>Manual mode: hands received messages to the firmware without stepping it (nothing when hung).</summary>
     public int DeliverInbox(Action<string, byte[]>? received = null)
     {
-        if (_hung)
+        if (_hung || PoweredOff)
         {
             return 0;
         }
 
+        ApplyMessageLoss();
         int delivered = _transport.DeliverInbox(_clock.UptimeMs, received);
         if (delivered > 0)
         {
@@ -399,6 +411,11 @@ public sealed class VirtualDevice : IAsyncDisposable
             _outputs["driveClose"] = Valve.DriveClose;
             _modelledInputs["openSwitch"] = Valve.OpenSwitch;
             _modelledInputs["closedSwitch"] = Valve.ClosedSwitch;
+        }
+
+        if (Definition.Kind == DeviceKinds.Meter)
+        {
+            FitPulseTrains();
         }
 
         if (Definition.Kind == DeviceKinds.Barrier)
@@ -500,6 +517,8 @@ public sealed class VirtualDevice : IAsyncDisposable
                 clock,
                 transport,
                 boot),
+            DeviceKinds.Meter => new PulseMeter(
+                identity, FirmwareSettings.PulseMeter(Definition), Input(TamperPin)!, Input(PowerFailPin)!, Store, clock, transport, boot),
             _ => throw new NotSupportedException($"the simulator has no firmware for '{Definition.Kind}' yet"),
         };
 
@@ -573,11 +592,12 @@ public sealed class VirtualDevice : IAsyncDisposable
     {
         while (!cancel.IsCancellationRequested)
         {
-            if (!_hung)
+            if (!_hung && !PoweredOff)
             {
                 long now = _clock.UptimeMs;
                 _transport.DeliverInbox(now);
                 FeedCardReader(now);
+                FeedPulseInputs(now);
                 _firmware.Step(now);
             }
 

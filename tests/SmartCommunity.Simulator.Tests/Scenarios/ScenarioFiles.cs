@@ -33,6 +33,9 @@ internal static class ScenarioFiles
     /// <summary>The parking site of issue 7: an entry barrier with a card reader, an exit barrier, a smoke detector.</summary>
     public static string ParkingLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "parking.yaml"));
 
+    /// <summary>The metering site of issue 8: two flats' pulse meter devices and the building's supply meter.</summary>
+    public static string MeteringLayout => Path.GetFullPath(Path.Combine(Library, "..", "layouts", "metering.yaml"));
+
     /// <summary>The library's scenario files, one test row each.</summary>
     public static IEnumerable<object[]> LibraryRows =>
         Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });

@@ -21,6 +21,7 @@ public sealed class ExpectationRegistry
         UpstreamExpectations.AddTo(registry);
         BarrierExpectations.AddTo(registry);
         ParkingExpectations.AddTo(registry);
+        MeterExpectations.AddTo(registry);
         return registry;
     }
 

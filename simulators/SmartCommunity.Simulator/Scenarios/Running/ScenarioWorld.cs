@@ -209,6 +209,19 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>Cuts the device's power for <paramref name="off"/>; returns once the edge has handled its Last Will (when it was connected).</summary>
+    public async Task CutPowerAsync(string id, TimeSpan off, CancellationToken cancel)
+    {
+        VirtualDevice device = Device(id);
+        bool wasConnected = device.Transport.IsConnected;
+        long handled = Handled();
+        await device.CutPowerAsync(off);
+        if (wasConnected)
+        {
+            WaitForWill(id, handled);
+        }
+    }
+
     /// <summary>Publishes raw bytes on the device's connection; returns once the edge has handled them. False when not sent.</summary>
     public async Task<bool> PublishRawAsync(string id, string topic, byte[] payload, int qos, CancellationToken cancel)
     {

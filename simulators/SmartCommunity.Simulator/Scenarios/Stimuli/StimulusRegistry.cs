@@ -30,6 +30,7 @@ public sealed class StimulusRegistry
         CallStimuli.AddTo(registry);
         BarrierStimuli.AddTo(registry);
         ParkingStimuli.AddTo(registry);
+        MeterStimuli.AddTo(registry);
         return registry;
     }
 
