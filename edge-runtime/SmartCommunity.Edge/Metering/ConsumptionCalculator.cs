@@ -34,8 +34,10 @@ public sealed class ConsumptionCalculator
         _points = [];
 
         // At the same instant, readings come before a replacement: they were the old meter's.
-        var items = readings.Select(r => (r.At, Order: 0, Reading: (decimal?)r.Value, Replacement: (MeterEvent?)null))
-            .Concat(replacements.Where(e => e.Kind == MeterEvent.Replacement).Select(e => (e.At, Order: 1, Reading: (decimal?)null, Replacement: (MeterEvent?)e)))
+        var readingList = readings.ToList();
+        var items = readingList.Select(r => (r.At, Order: 0, Reading: (decimal?)r.Value, Replacement: (MeterEvent?)null))
+            .Concat(replacements.Where(e => e.Kind == MeterEvent.Replacement).Select(e => EffectiveReplacement(e, readingList))
+                .Select(e => (e.At, Order: 1, Reading: (decimal?)null, Replacement: (MeterEvent?)e)))
             .OrderBy(i => i.At).ThenBy(i => i.Order);
         bool Near(DateTimeOffset at) => boundaries is null || NearBoundary(boundaries, at, maxGap);
         decimal offset = 0;
@@ -76,6 +78,26 @@ public sealed class ConsumptionCalculator
                 previousAt = replacement.At;
             }
         }
+    }
+
+    /// <summary>
+    /// A replacement recorded after the new meter had already reported (the operator gave the time of the record, not
+    /// of the swap): the readings since the last drop before it, rising from at least the new meter's start, were the
+    /// new meter's, so the swap is placed just before the first of them. Otherwise that drop would count as a reset and
+    /// the replacement would add the same step again (hardware-docs/metering.md, "Replacement").
+    /// </summary>
+    private static MeterEvent EffectiveReplacement(MeterEvent replacement, List<(DateTimeOffset At, decimal Value)> readings)
+    {
+        int last = readings.FindLastIndex(r => r.At <= replacement.At);
+        int first = last;
+        while (first > 0 && readings[first].Value >= replacement.After && readings[first - 1].Value <= readings[first].Value)
+        {
+            first--;
+        }
+
+        bool droppedToTheNewMeter = first > 0 && first <= last && readings[first].Value >= replacement.After
+            && readings[first - 1].Value > readings[first].Value && readings[first].Value < replacement.Before;
+        return droppedToTheNewMeter ? replacement with { At = readings[first].At.AddTicks(-1) } : replacement;
     }
 
     /// <summary>

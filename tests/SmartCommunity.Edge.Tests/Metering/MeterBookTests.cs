@@ -181,6 +181,25 @@ public sealed class MeterBookTests
     }
 
     [TestMethod]
+    public async Task Replace_RecordedAfterTheNewMeterReported_CountsTheSwapOnce()
+    {
+        await using var rig = new MeterRig(Morning);
+        await rig.ReadAsync(MeterRig.Flat14Water, "2026-03-02T08:00:00Z", 500.000m);
+        await rig.ReadAsync(MeterRig.Flat14Water, "2026-03-02T09:00:00Z", 500.300m);
+        await rig.ReadAsync(MeterRig.Flat14Water, "2026-03-02T09:40:00Z", 0.060m);
+        await rig.ReadAsync(MeterRig.Flat14Water, "2026-03-02T10:00:00Z", 0.110m);
+        rig.Advance("2026-03-02T10:10:00Z");
+
+        // The operator records the swap later, giving the time of the record rather than of the swap.
+        ReplacementResult replaced = await rig.Book.ReplaceAsync(MeterRig.Flat14Water, MeterRig.Utc("2026-03-02T10:05:00Z"), 500.450m, 0.010m, "alice", "meter swapped");
+        IntervalConsumption hour = rig.One(MeterRig.Flat14Water, IntervalKind.Hour, "2026-03-02T09:00:00Z");
+
+        Assert.IsTrue(replaced.Recorded, replaced.Error);
+        Assert.AreEqual(0.250m, hour.Value, "0.150 on the old meter, 0.100 on the new, and the drop between them not counted again");
+        CollectionAssert.Contains(hour.Flags.ToList(), MeterEvent.Replacement);
+    }
+
+    [TestMethod]
     public async Task Replace_FinalBelowTheLastReading_RefusedWithTheReason()
     {
         await using var rig = new MeterRig(Morning);
