@@ -97,6 +97,9 @@ public sealed class EdgeHost : IAsyncDisposable
     /// <summary>Meters, readings and consumption; the M-Bus master records through <see cref="MeterBook.RecordReadingAsync"/> (hardware-docs/metering.md).</summary>
     public required MeterBook Meters { get; init; }
 
+    /// <summary>The M-Bus masters, one per bus (hardware-docs/mbus-master.md); null when the layout has no buses.</summary>
+    public MBusMasters? MBus { get; init; }
+
     public int MqttPort => Broker.Port;
 
     public Uri HttpAddress => Api.Address;
@@ -153,6 +156,11 @@ public sealed class EdgeHost : IAsyncDisposable
             AccessControl access = Opened(new AccessControl(layout, twins, commands, alerts, log, database, time, loggerFactory.CreateLogger<AccessControl>()));
             ParkingControl parking = Opened(new ParkingControl(layout, commands, access, alerts, log, database, time, loggerFactory.CreateLogger<ParkingControl>()));
             MeterBook meters = Opened(new MeterBook(layout, log, database, time, loggerFactory.CreateLogger<MeterBook>()) { Alerts = alerts });
+
+            // One M-Bus master per bus of the layout (hardware-docs/mbus-master.md); a missing serial device is retried, never fatal.
+            MBusMasters? mbus = layout.Buildings.Any(b => b.Metering.Buses.Count > 0)
+                ? Opened(new MBusMasters(layout, meters, alerts, time, loggerFactory))
+                : null;
             var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>())
             {
                 Rules = rules, Calls = calls, Access = access, Parking = parking, Meters = meters,
@@ -162,12 +170,13 @@ public sealed class EdgeHost : IAsyncDisposable
             EdgeApi api = Opened(new EdgeApi(httpPort, new EdgeApiServices(layout, counters, twins, fireRule, commands, log, broker, operators, time)
             {
                 Relays = relays, Rules = rules, Alerts = alerts, Registry = registry, Calls = calls, Access = access, Parking = parking, Meters = meters,
+                MBus = mbus,
             }, loggerFactory));
 
             var host = new EdgeHost(layout, log, twins, commands, fireRule, broker, api, counters)
             {
                 TwinKeeper = twinKeeper, Registry = registry, ClockWatch = clockWatch, Relays = relays, Operators = operators, Rules = rules, Alerts = alerts, Calls = calls,
-                Access = access, Parking = parking, Meters = meters,
+                Access = access, Parking = parking, Meters = meters, MBus = mbus,
             };
             opened.Clear();
             try
@@ -178,6 +187,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 await access.StartAsync().ConfigureAwait(false);
                 parking.Start();
                 meters.Start();
+                mbus?.Start();
 
                 // After the fire latches are restored, so that a rule firing at start already meets the fire gate.
                 await rules.StartAsync(options.RulesPath).ConfigureAwait(false);
@@ -212,6 +222,11 @@ public sealed class EdgeHost : IAsyncDisposable
         await Calls.DisposeAsync().ConfigureAwait(false);
         await Parking.DisposeAsync().ConfigureAwait(false);
         await Access.DisposeAsync().ConfigureAwait(false);
+        if (MBus is not null)
+        {
+            await MBus.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Meters.DisposeAsync().ConfigureAwait(false);
         await Rules.DisposeAsync().ConfigureAwait(false);
         Alerts.Dispose();

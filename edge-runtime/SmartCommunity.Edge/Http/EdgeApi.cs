@@ -87,6 +87,11 @@ public sealed class EdgeApi : IAsyncDisposable
         {
             _app.MapMeteringEndpoints(services.Meters, services.Log, services.Layout.Site, services.Time);
         }
+
+        if (services.MBus is not null)
+        {
+            _app.MapMBusEndpoints(services.MBus);
+        }
     }
 
     public Uri Address => new(_app.Urls.First());

@@ -48,4 +48,7 @@ public sealed record EdgeApiServices(
 
     /// <summary>Meters, readings and consumption (<see cref="Metering.MeteringEndpoints"/>). Null only where a test leaves it out.</summary>
     public Metering.MeterBook? Meters { get; init; }
+
+    /// <summary>The M-Bus masters' poll status: GET /mbus (<see cref="Metering.MBusEndpoints"/>). Null where the layout has no buses.</summary>
+    public Metering.MBusMasters? MBus { get; init; }
 }
