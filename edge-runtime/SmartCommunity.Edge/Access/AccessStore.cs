@@ -14,62 +14,49 @@ using SmartCommunity.Edge.Storage;
 /// positions, and the audit trail indexed by door, card and time. Short statements only: they share SQLite's write
 /// lock with the event log's group commits. Thread-safe, one statement at a time.
 /// </summary>
-internal sealed class AccessStore : IDisposable
+internal sealed class AccessStore : SqliteTables
 {
-    private readonly SqliteConnection _connection;
-    private readonly object _lock = new();
-    private bool _disposed;
-
     public AccessStore(string databasePath)
+        : base(databasePath, """
+            CREATE TABLE IF NOT EXISTS access_cards (
+              card TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              unit TEXT,
+              valid_from TEXT,
+              valid_to TEXT,
+              doors TEXT NOT NULL,
+              groups TEXT NOT NULL,
+              updated_at TEXT NOT NULL,
+              updated_by TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS access_lists (
+              door TEXT NOT NULL,
+              version INTEGER NOT NULL,
+              entries TEXT NOT NULL,
+              made_at TEXT NOT NULL,
+              PRIMARY KEY (door, version));
+            CREATE TABLE IF NOT EXISTS access_passback (
+              grp TEXT NOT NULL,
+              card TEXT NOT NULL,
+              direction TEXT NOT NULL,
+              door TEXT NOT NULL,
+              at TEXT NOT NULL,
+              PRIMARY KEY (grp, card));
+            CREATE TABLE IF NOT EXISTS access_audit (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at_ms INTEGER NOT NULL,
+              approximate INTEGER NOT NULL,
+              logged_at TEXT NOT NULL,
+              door TEXT NOT NULL,
+              card TEXT,
+              event TEXT NOT NULL,
+              decision TEXT,
+              why TEXT,
+              details TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS access_audit_at ON access_audit(at_ms, id);
+            CREATE INDEX IF NOT EXISTS access_audit_door ON access_audit(door, at_ms);
+            CREATE INDEX IF NOT EXISTS access_audit_card ON access_audit(card, at_ms);
+            """)
     {
-        _connection = EdgeDatabase.Open(databasePath);
-        try
-        {
-            Execute("""
-                CREATE TABLE IF NOT EXISTS access_cards (
-                  card TEXT PRIMARY KEY,
-                  name TEXT NOT NULL,
-                  unit TEXT,
-                  valid_from TEXT,
-                  valid_to TEXT,
-                  doors TEXT NOT NULL,
-                  groups TEXT NOT NULL,
-                  updated_at TEXT NOT NULL,
-                  updated_by TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS access_lists (
-                  door TEXT NOT NULL,
-                  version INTEGER NOT NULL,
-                  entries TEXT NOT NULL,
-                  made_at TEXT NOT NULL,
-                  PRIMARY KEY (door, version));
-                CREATE TABLE IF NOT EXISTS access_passback (
-                  grp TEXT NOT NULL,
-                  card TEXT NOT NULL,
-                  direction TEXT NOT NULL,
-                  door TEXT NOT NULL,
-                  at TEXT NOT NULL,
-                  PRIMARY KEY (grp, card));
-                CREATE TABLE IF NOT EXISTS access_audit (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  at_ms INTEGER NOT NULL,
-                  approximate INTEGER NOT NULL,
-                  logged_at TEXT NOT NULL,
-                  door TEXT NOT NULL,
-                  card TEXT,
-                  event TEXT NOT NULL,
-                  decision TEXT,
-                  why TEXT,
-                  details TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS access_audit_at ON access_audit(at_ms, id);
-                CREATE INDEX IF NOT EXISTS access_audit_door ON access_audit(door, at_ms);
-                CREATE INDEX IF NOT EXISTS access_audit_card ON access_audit(card, at_ms);
-                """);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
     }
 
     public List<AccessCard> LoadCards()
@@ -114,15 +101,12 @@ internal sealed class AccessStore : IDisposable
     /// <summary>Stores a new version and forgets all but the newest <paramref name="keep"/> versions of the door.</summary>
     public void InsertList(string door, long version, AllowList list, DateTimeOffset at, int keep)
     {
-        lock (_lock)
+        InTransaction(transaction =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteTransaction transaction = _connection.BeginTransaction();
             Run(transaction, "INSERT OR REPLACE INTO access_lists (door, version, entries, made_at) VALUES ($door, $version, $entries, $at)",
                 ("$door", door), ("$version", version), ("$entries", list.Text), ("$at", Text(at)));
             Run(transaction, "DELETE FROM access_lists WHERE door = $door AND version <= $oldest", ("$door", door), ("$oldest", version - keep));
-            transaction.Commit();
-        }
+        });
     }
 
     public List<PassbackState> LoadPassback()
@@ -143,18 +127,12 @@ internal sealed class AccessStore : IDisposable
 
     public long InsertAudit(AccessAuditEntry entry)
     {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO access_audit (at_ms, approximate, logged_at, door, card, event, decision, why, details)
-                VALUES ($at, $approximate, $logged, $door, $card, $event, $decision, $why, $details) RETURNING id
-                """;
-            Bind(command, ("$at", entry.At.ToUnixTimeMilliseconds()), ("$approximate", entry.AtApproximate ? 1 : 0), ("$logged", Text(entry.LoggedAt)),
-                ("$door", entry.Door), ("$card", entry.Card), ("$event", entry.Event), ("$decision", entry.Decision), ("$why", entry.Why), ("$details", entry.Details));
-            return (long)command.ExecuteScalar()!;
-        }
+        return (long)Scalar("""
+            INSERT INTO access_audit (at_ms, approximate, logged_at, door, card, event, decision, why, details)
+            VALUES ($at, $approximate, $logged, $door, $card, $event, $decision, $why, $details) RETURNING id
+            """,
+            ("$at", entry.At.ToUnixTimeMilliseconds()), ("$approximate", entry.AtApproximate ? 1 : 0), ("$logged", Text(entry.LoggedAt)),
+            ("$door", entry.Door), ("$card", entry.Card), ("$event", entry.Event), ("$decision", entry.Decision), ("$why", entry.Why), ("$details", entry.Details))!;
     }
 
     /// <summary>The matching entries, newest first (by when they happened, then by when they were recorded).</summary>
@@ -197,75 +175,7 @@ internal sealed class AccessStore : IDisposable
     /// <summary>Drops audit entries that happened before <paramref name="before"/>; the event log keeps its own copy under its own retention.</summary>
     public int PruneAudit(DateTimeOffset before)
     {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM access_audit WHERE at_ms < $before";
-            Bind(command, ("$before", before.ToUnixTimeMilliseconds()));
-            return command.ExecuteNonQuery();
-        }
+        return Execute("DELETE FROM access_audit WHERE at_ms < $before", ("$before", before.ToUnixTimeMilliseconds()));
     }
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-            _connection.Dispose();
-        }
-    }
-
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private void Run(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        Bind(command, parameters);
-        command.ExecuteNonQuery();
-    }
-
-    private void Read(string sql, Action<SqliteDataReader> row, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-    }
-
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
-    {
-        foreach ((string name, object? value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
-
-    private static string? Text(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static string? NullableString(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetString(column));
 }

@@ -11,67 +11,54 @@ using SmartCommunity.Edge.Storage;
 /// the last passage counted per barrier (written together, so a passage re-sent after a restart is not counted
 /// twice), visitor passes, reserved places and the entry decisions. Short statements; thread-safe, one at a time.
 /// </summary>
-internal sealed class ParkingStore : IDisposable
+internal sealed class ParkingStore : SqliteTables
 {
-    private readonly SqliteConnection _connection;
-    private readonly object _lock = new();
-    private bool _disposed;
-
     public ParkingStore(string databasePath)
+        : base(databasePath, """
+            CREATE TABLE IF NOT EXISTS parking_levels (
+              car_park TEXT NOT NULL,
+              level TEXT NOT NULL,
+              occupied INTEGER NOT NULL,
+              PRIMARY KEY (car_park, level));
+            CREATE TABLE IF NOT EXISTS parking_car_parks (
+              car_park TEXT PRIMARY KEY,
+              corrected_at TEXT,
+              corrected_by TEXT,
+              clamped INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS parking_counted (
+              barrier TEXT PRIMARY KEY,
+              boot INTEGER NOT NULL,
+              seq INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS parking_passes (
+              code TEXT PRIMARY KEY,
+              car_park TEXT NOT NULL,
+              name TEXT,
+              plate TEXT,
+              valid_from TEXT NOT NULL,
+              valid_to TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              created_by TEXT NOT NULL,
+              revoked_at TEXT,
+              revoked_by TEXT);
+            CREATE TABLE IF NOT EXISTS parking_reservations (
+              card TEXT NOT NULL,
+              car_park TEXT NOT NULL,
+              at TEXT NOT NULL,
+              by TEXT NOT NULL,
+              PRIMARY KEY (card, car_park));
+            CREATE TABLE IF NOT EXISTS parking_decisions (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              at_ms INTEGER NOT NULL,
+              barrier TEXT NOT NULL,
+              car_park TEXT,
+              card TEXT,
+              pass TEXT,
+              decision TEXT NOT NULL,
+              why TEXT NOT NULL,
+              req INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS parking_decisions_at ON parking_decisions(at_ms, id);
+            """)
     {
-        _connection = EdgeDatabase.Open(databasePath);
-        try
-        {
-            Execute("""
-                CREATE TABLE IF NOT EXISTS parking_levels (
-                  car_park TEXT NOT NULL,
-                  level TEXT NOT NULL,
-                  occupied INTEGER NOT NULL,
-                  PRIMARY KEY (car_park, level));
-                CREATE TABLE IF NOT EXISTS parking_car_parks (
-                  car_park TEXT PRIMARY KEY,
-                  corrected_at TEXT,
-                  corrected_by TEXT,
-                  clamped INTEGER NOT NULL DEFAULT 0);
-                CREATE TABLE IF NOT EXISTS parking_counted (
-                  barrier TEXT PRIMARY KEY,
-                  boot INTEGER NOT NULL,
-                  seq INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS parking_passes (
-                  code TEXT PRIMARY KEY,
-                  car_park TEXT NOT NULL,
-                  name TEXT,
-                  plate TEXT,
-                  valid_from TEXT NOT NULL,
-                  valid_to TEXT NOT NULL,
-                  created_at TEXT NOT NULL,
-                  created_by TEXT NOT NULL,
-                  revoked_at TEXT,
-                  revoked_by TEXT);
-                CREATE TABLE IF NOT EXISTS parking_reservations (
-                  card TEXT NOT NULL,
-                  car_park TEXT NOT NULL,
-                  at TEXT NOT NULL,
-                  by TEXT NOT NULL,
-                  PRIMARY KEY (card, car_park));
-                CREATE TABLE IF NOT EXISTS parking_decisions (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  at_ms INTEGER NOT NULL,
-                  barrier TEXT NOT NULL,
-                  car_park TEXT,
-                  card TEXT,
-                  pass TEXT,
-                  decision TEXT NOT NULL,
-                  why TEXT NOT NULL,
-                  req INTEGER NOT NULL);
-                CREATE INDEX IF NOT EXISTS parking_decisions_at ON parking_decisions(at_ms, id);
-                """);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
     }
 
     public Dictionary<(string CarPark, string Level), long> LoadLevels()
@@ -99,10 +86,8 @@ internal sealed class ParkingStore : IDisposable
     /// <summary>A counted passage: the levels it changed and the barrier's message that caused it, in one transaction.</summary>
     public void SavePassage(string carPark, IEnumerable<(string Level, long Occupied)> levels, string barrier, long boot, long seq, long clamped)
     {
-        lock (_lock)
+        InTransaction(transaction =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteTransaction transaction = _connection.BeginTransaction();
             foreach ((string level, long occupied) in levels)
             {
                 Run(transaction, UpsertLevel, ("$cp", carPark), ("$level", level), ("$n", occupied));
@@ -112,17 +97,14 @@ internal sealed class ParkingStore : IDisposable
                 ("$b", barrier), ("$boot", boot), ("$seq", seq));
             Run(transaction, "INSERT INTO parking_car_parks (car_park, clamped) VALUES ($cp, $c) ON CONFLICT(car_park) DO UPDATE SET clamped = excluded.clamped",
                 ("$cp", carPark), ("$c", clamped));
-            transaction.Commit();
-        }
+        });
     }
 
     /// <summary>A recount or an operator's correction: every level of the car park set, with who and when.</summary>
     public void SaveCorrection(string carPark, IEnumerable<(string Level, long Occupied)> levels, DateTimeOffset at, string by)
     {
-        lock (_lock)
+        InTransaction(transaction =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteTransaction transaction = _connection.BeginTransaction();
             foreach ((string level, long occupied) in levels)
             {
                 Run(transaction, UpsertLevel, ("$cp", carPark), ("$level", level), ("$n", occupied));
@@ -132,8 +114,7 @@ internal sealed class ParkingStore : IDisposable
                 INSERT INTO parking_car_parks (car_park, corrected_at, corrected_by) VALUES ($cp, $at, $by)
                 ON CONFLICT(car_park) DO UPDATE SET corrected_at = excluded.corrected_at, corrected_by = excluded.corrected_by
                 """, ("$cp", carPark), ("$at", Text(at)), ("$by", by));
-            transaction.Commit();
-        }
+        });
     }
 
     public List<VisitorPass> LoadPasses()
@@ -184,68 +165,6 @@ internal sealed class ParkingStore : IDisposable
         return decisions;
     }
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-            _connection.Dispose();
-        }
-    }
-
     private const string UpsertLevel =
         "INSERT INTO parking_levels (car_park, level, occupied) VALUES ($cp, $level, $n) ON CONFLICT(car_park, level) DO UPDATE SET occupied = excluded.occupied";
-
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private void Run(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        Bind(command, parameters);
-        command.ExecuteNonQuery();
-    }
-
-    private void Read(string sql, Action<SqliteDataReader> row, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                row(reader);
-            }
-        }
-    }
-
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
-    {
-        foreach ((string name, object? value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
-
-    private static string? Text(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static string? NullableString(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetString(column));
 }
