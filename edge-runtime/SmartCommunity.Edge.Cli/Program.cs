@@ -19,6 +19,12 @@ app.Configure(config =>
         log.AddCommand<LogVerifyCommand>("verify").WithDescription("Check the event log's hash chain and report the first broken link.")
             .WithExample("log", "verify", "--data", "/var/lib/sc-edge");
     });
+    config.AddBranch("ca", ca =>
+    {
+        ca.SetDescription("The building CA devices trust for the broker's TLS listener.");
+        ca.AddCommand<CaExportCommand>("export").WithDescription("Print (or write) the building CA certificate, PEM, for devices' configuration.")
+            .WithExample("ca", "export", "--data", "/var/lib/sc-edge", "--out", "building-ca.pem");
+    });
     config.AddBranch("operator", op =>
     {
         op.SetDescription("Who may use the HTTP API: one bearer token per named operator.");
