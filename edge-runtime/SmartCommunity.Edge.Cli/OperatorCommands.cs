@@ -37,7 +37,7 @@ public static class OperatorCommands
     public sealed class AddSettings : NameSettings
     {
         [CommandOption("-r|--role <ROLE>")]
-        [Description("operator (default) or admin. An admin may also force a fire reset past a detector that is offline.")]
+        [Description("viewer (reads only), operator (default: acknowledge, reset, command), installer (also the device registry and credentials) or admin (also a forced fire reset past an offline detector).")]
         [DefaultValue(OperatorRoles.Operator)]
         public string Role { get; init; } = OperatorRoles.Operator;
 

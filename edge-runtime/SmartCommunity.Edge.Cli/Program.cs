@@ -21,9 +21,15 @@ app.Configure(config =>
     });
     config.AddBranch("mbus", mbus =>
     {
-        mbus.SetDescription("Wired M-Bus meter frames (hardware-docs/mbus.md).");
-        mbus.AddCommand<MBusDecodeCommand>("decode").WithDescription("Decode one M-Bus frame written as hex text and print it as JSON.")
+        mbus.SetDescription("M-Bus meter frames, wired and wireless (hardware-docs/mbus.md, wireless-mbus.md).");
+        mbus.AddCommand<MBusDecodeCommand>("decode").WithDescription("Decode one M-Bus frame (or, with --wireless, a wireless telegram) written as hex text and print it as JSON.")
             .WithExample("mbus", "decode", "frame.hex");
+    });
+    config.AddBranch("ca", ca =>
+    {
+        ca.SetDescription("The building CA devices trust for the broker's TLS listener.");
+        ca.AddCommand<CaExportCommand>("export").WithDescription("Print (or write) the building CA certificate, PEM, for devices' configuration.")
+            .WithExample("ca", "export", "--data", "/var/lib/sc-edge", "--out", "building-ca.pem");
     });
     config.AddBranch("operator", op =>
     {

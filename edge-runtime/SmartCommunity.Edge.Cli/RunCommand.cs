@@ -34,9 +34,39 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public int MqttPort { get; init; } = 1883;
 
         [CommandOption("--mqtt-bind <ADDRESS>")]
-        [Description("Address the MQTT server listens on. Default: 127.0.0.1 (loopback only; plain MQTT is for development).")]
+        [Description("Address of the plain (no TLS) MQTT listener: loopback only, for development and local tools. Default: 127.0.0.1")]
         [DefaultValue("127.0.0.1")]
         public string MqttBind { get; init; } = "127.0.0.1";
+
+        [CommandOption("--mqtts-bind <ADDRESS>")]
+        [Description("Address of the TLS MQTT listener devices use. Default: 0.0.0.0 (hardware-docs/security.md)")]
+        [DefaultValue("0.0.0.0")]
+        public string MqttsBind { get; init; } = "0.0.0.0";
+
+        [CommandOption("--mqtts-port <PORT>")]
+        [Description("Port of the TLS MQTT listener; 0 picks a free one. Default: 8883")]
+        [DefaultValue(8883)]
+        public int MqttsPort { get; init; } = 8883;
+
+        [CommandOption("--mqtt-name <NAME>")]
+        [Description("A host name or IP address devices use to reach the edge (their bundle's mqtt.host), put in the server certificate; repeat for each.")]
+        public string[] MqttNames { get; init; } = [];
+
+        [CommandOption("--mqtt-cert <FILE>")]
+        [Description("Your own server certificate (PEM) instead of the one the edge makes; needs --mqtt-key.")]
+        public string? MqttCert { get; init; }
+
+        [CommandOption("--mqtt-key <FILE>")]
+        [Description("The private key (PEM, unencrypted, mode 0600) of --mqtt-cert.")]
+        public string? MqttKey { get; init; }
+
+        [CommandOption("--mqtt-ca <FILE>")]
+        [Description("With --mqtt-cert: the CA certificate (PEM) devices trust, for 'sc-edge ca export'.")]
+        public string? MqttCa { get; init; }
+
+        [CommandOption("--dev")]
+        [Description("Development: devices with no credentials issued may connect without a password on the loopback listener. Never on a building's box.")]
+        public bool Dev { get; init; }
 
         [CommandOption("--relays <FILE>")]
         [Description("Relays to backends (YAML; edge-runtime/README.md, \"Relays\"). Without it nothing is relayed.")]
@@ -68,7 +98,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 return ValidationResult.Error($"--mqtt-bind '{MqttBind}' is not an IP address; use e.g. 127.0.0.1");
             }
 
-            if (MqttPort is < 0 or > 65535 || HttpPort is < 0 or > 65535)
+            if (!IPAddress.TryParse(MqttsBind, out _))
+            {
+                return ValidationResult.Error($"--mqtts-bind '{MqttsBind}' is not an IP address; use e.g. 0.0.0.0 or the box's LAN address");
+            }
+
+            if (MqttPort is < 0 or > 65535 || HttpPort is < 0 or > 65535 || MqttsPort is < 0 or > 65535)
             {
                 return ValidationResult.Error("ports must be 0-65535");
             }
@@ -105,12 +140,28 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 MqttPort = settings.MqttPort,
                 HttpPort = settings.HttpPort,
                 Relays = relays,
+                BrokerSecurity = new SmartCommunity.Edge.Broker.BrokerSecurityOptions
+                {
+                    Tls = new SmartCommunity.Edge.Broker.BrokerTlsOptions
+                    {
+                        Address = IPAddress.Parse(settings.MqttsBind), Port = settings.MqttsPort, ServerNames = settings.MqttNames,
+                        CertificatePath = settings.MqttCert, KeyPath = settings.MqttKey, CaCertificatePath = settings.MqttCa,
+                    },
+
+                    // Production default: every device presents its credentials; --dev is for a developer's machine.
+                    AllowUnprovisionedOnLoopback = settings.Dev,
+                },
                 RulesPath = string.IsNullOrWhiteSpace(settings.Rules) ? SmartCommunity.Edge.Rules.RuleFiles.DefaultFor(settings.Layout) : settings.Rules,
             }, loggers, TimeProvider.System);
         }
         catch (LayoutException ex)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]layout error[/] {ex.Message}");
+            return 2;
+        }
+        catch (SmartCommunity.Edge.Broker.BrokerConfigurationException ex)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]broker configuration error[/] {ex.Message}");
             return 2;
         }
         catch (Exception ex) when (ex is SocketException or IOException)
@@ -122,7 +173,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
         await using (edge)
         {
-            AnsiConsole.MarkupLineInterpolated($"sc-edge: {edge.Layout.Devices.Count} devices in {edge.Layout.Buildings.Count} buildings; MQTT on {settings.MqttBind}:{edge.MqttPort}, API on {edge.HttpAddress}");
+            AnsiConsole.MarkupLineInterpolated($"sc-edge: {edge.Layout.Devices.Count} devices in {edge.Layout.Buildings.Count} buildings; MQTT on {settings.MqttBind}:{edge.MqttPort} (plain, loopback), MQTT over TLS on {settings.MqttsBind}:{edge.Broker.TlsPort}, API on {edge.HttpAddress}");
+            if (settings.Dev)
+            {
+                AnsiConsole.MarkupLine("[yellow]sc-edge: --dev: devices without credentials may connect on the loopback listener[/]");
+            }
             if (edge.Rules.Status() is { File: { } rulesFile } rulesStatus)
             {
                 if (rulesStatus.LastLoadError is { } error)

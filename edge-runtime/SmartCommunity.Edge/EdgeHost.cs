@@ -144,7 +144,15 @@ public sealed class EdgeHost : IAsyncDisposable
             twinKeeper.Start(options.TwinPassInterval);
             int mqttPort = options.MqttPort == 0 ? FreeTcpPort(options.MqttAddress) : options.MqttPort;
             int httpPort = options.HttpPort == 0 ? FreeTcpPort(IPAddress.Loopback) : options.HttpPort;
-            EmbeddedBroker broker = Opened(new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>()));
+            TlsListener? tls = null;
+            if (options.BrokerSecurity.Tls is { } tlsOptions)
+            {
+                BuildingCertificates certificates = BuildingCertificates.LoadOrCreate(options.DataDirectory, tlsOptions, layout.Site, time.GetUtcNow());
+                tls = new TlsListener(tlsOptions.Address, tlsOptions.Port == 0 ? FreeTcpPort(tlsOptions.Address) : tlsOptions.Port, certificates.Server);
+            }
+
+            var gate = new DeviceGate(() => layout, registry, options.BrokerSecurity, counters, time, loggerFactory.CreateLogger<DeviceGate>());
+            EmbeddedBroker broker = Opened(new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>(), gate, tls));
             CommandPublisher commands = Opened(new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands));
             AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
             var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>()) { Alerts = alerts, Twins = twins };

@@ -14,13 +14,17 @@ public sealed class EdgeOptions
     /// <summary>Folder for the SQLite event log (edge.db).</summary>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>The plain (no TLS) MQTT listener: loopback only; the edge refuses to start with another address.</summary>
     public IPAddress MqttAddress { get; init; } = IPAddress.Loopback;
 
-    /// <summary>0 picks a free port (tests, the demo).</summary>
+    /// <summary>The plain listener's port; 0 picks a free port (tests, the demo).</summary>
     public int MqttPort { get; init; } = 1883;
 
     /// <summary>The HTTP API always listens on loopback; 0 picks a free port.</summary>
     public int HttpPort { get; init; } = 8080;
+
+    /// <summary>The TLS listener, device authentication, ACL and limits (hardware-docs/security.md).</summary>
+    public Broker.BrokerSecurityOptions BrokerSecurity { get; init; } = new();
 
     public CommandOptions Commands { get; init; } = new();
 

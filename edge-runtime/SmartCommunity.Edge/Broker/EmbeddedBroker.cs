@@ -2,6 +2,8 @@ namespace SmartCommunity.Edge.Broker;
 
 using System;
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -12,7 +14,9 @@ using SmartCommunity.Edge.Ingest;
 /// <summary>
 /// The MQTT server inside the edge process (MQTTnet.Server). Every device publish goes through
 /// <see cref="IngestPipeline"/> inside InterceptingPublishAsync; MQTTnet sends the QoS 1 PUBACK only after that
-/// handler completes, so an acknowledged message is a committed one. Listens on loopback unless told otherwise.
+/// handler completes, so an acknowledged message is a committed one. Two listeners: plain MQTT, on loopback only
+/// (development, local tools), and TLS for the building's network; <see cref="DeviceGate"/> authenticates devices,
+/// applies the subscription ACL and the limits (hardware-docs/security.md).
 /// </summary>
 public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
 {
@@ -22,22 +26,45 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
     private readonly MqttServer _server;
     private readonly ILogger _logger;
     private readonly EdgeCounters _counters;
+    private readonly DeviceGate? _gate;
     private IngestPipeline? _pipeline;
 
-    public EmbeddedBroker(IPAddress address, int port, EdgeCounters counters, ILogger logger)
+    /// <param name="address">The plain listener's address: loopback only (<see cref="BrokerConfigurationException"/> otherwise).</param>
+    /// <param name="gate">Authentication, ACL and limits; null lets every client in (unit tests of the broker alone).</param>
+    /// <param name="tls">The TLS listener; null = none.</param>
+    public EmbeddedBroker(IPAddress address, int port, EdgeCounters counters, ILogger logger, DeviceGate? gate = null, TlsListener? tls = null)
     {
+        if (!IPAddress.IsLoopback(address))
+        {
+            throw new BrokerConfigurationException(
+                $"plain MQTT (no TLS) may listen on loopback only, not on {address}: devices on the building's network connect over TLS. " +
+                $"Bind the TLS listener there instead (sc-edge run --mqtts-bind {address}) and keep --mqtt-bind at 127.0.0.1");
+        }
+
         _logger = logger;
         _counters = counters;
+        _gate = gate;
         Port = port;
-        var options = new MqttServerOptionsBuilder()
+        TlsPort = tls?.Port;
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(address)
             .WithDefaultEndpointPort(port)
             // After a crash the old connections linger in TIME_WAIT; without SO_REUSEADDR the restarted edge could
             // not listen on its port again until they expire.
-            .WithDefaultEndpointReuseAddress()
-            .Build();
-        _server = new MqttServerFactory().CreateMqttServer(options);
+            .WithDefaultEndpointReuseAddress();
+        if (tls is not null)
+        {
+            builder = builder
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(tls.Address)
+                .WithEncryptedEndpointPort(tls.Port)
+                .WithEncryptionCertificate(tls.Certificate)
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
+                .WithTlsEndpointReuseAddress();
+        }
+
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
         _server.InterceptingPublishAsync += OnPublishAsync;
         _server.ValidatingConnectionAsync += e =>
         {
@@ -47,10 +74,21 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
                 e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
                 _counters.CountRefused("edge-client-id");
                 LogImpostorRefused(_logger, e.RemoteEndPoint?.ToString() ?? "?");
+                return Task.CompletedTask;
             }
 
+            _gate?.OnConnect(e);
             return Task.CompletedTask;
         };
+        if (_gate is not null)
+        {
+            _server.InterceptingSubscriptionAsync += e =>
+            {
+                _gate.OnSubscribe(e);
+                return Task.CompletedTask;
+            };
+        }
+
         _server.ClientConnectedAsync += e =>
         {
             LogClientConnected(_logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
@@ -64,6 +102,9 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The TLS listener's port; null when there is none.</summary>
+    public int? TlsPort { get; }
 
     public bool IsStarted => _server.IsStarted;
 
@@ -103,6 +144,14 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
             return;
         }
 
+        if (_gate?.CheckPublish(args) is { } refusal)
+        {
+            // Dropped before decoding: too large, or the device is flooding. MQTT 5 clients see why.
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = refusal == "message-rate" ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.PayloadFormatInvalid;
+            return;
+        }
+
         try
         {
             IngestResult result = await _pipeline.AcceptAsync(args.ClientId, args.ApplicationMessage.Topic, args.ApplicationMessage.Payload).ConfigureAwait(false);
@@ -139,3 +188,6 @@ public sealed partial class EmbeddedBroker : IDownlink, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Message from {ClientId} on {Topic} could not be committed; connection closed so it is sent again")]
     private static partial void LogIngestFailed(ILogger logger, string clientId, string topic, Exception exception);
 }
+
+/// <summary>The broker's TLS listener: where it binds and the certificate it presents (<see cref="BuildingCertificates"/>).</summary>
+public sealed record TlsListener(IPAddress Address, int Port, X509Certificate2 Certificate);

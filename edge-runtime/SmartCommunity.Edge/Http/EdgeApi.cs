@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge.Http;
 
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Text.Json.Serialization;
@@ -8,6 +9,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCommunity.Edge.Metering;
@@ -41,7 +43,12 @@ public sealed class EdgeApi : IAsyncDisposable
         Health = EdgeHealth.For(services.Broker, services.Log, services.Counters, services.Time);
         services.Commands.Settled += _commandMetrics.OnSettled;
         var metrics = new EdgeMetrics(services, Health, _commandMetrics, Counters, started);
-        var authentication = new OperatorAuthentication(services.Operators, Counters);
+        var authentication = new OperatorAuthentication(services.Operators, Counters)
+        {
+            // A refused attempt is an action too: the audit trail shows who tried what.
+            AuditForbidden = (who, method, path, required) => services.Log.AppendAsync(Operators.OperatorAudit.Record(services.Time.GetUtcNow(), services.Layout.Site, "", "edge",
+                "forbidden", who.Name, new { method, path, role = who.Role, required })),
+        };
 
         _app.UseExceptionHandler();
         _app.UseStatusCodePages();
@@ -102,6 +109,12 @@ public sealed class EdgeApi : IAsyncDisposable
     public ApiCounters Counters { get; } = new();
 
     public Task StartAsync() => _app.StartAsync();
+
+    /// <summary>Every mapped route as "METHOD /pattern", for checking the role table covers them (<see cref="OperatorPermissions"/>).</summary>
+    public IReadOnlyList<string> Routes() =>
+        ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToList();
 
     // Problems the framework raises itself (no such route, wrong method, a crash) get a detail too.
     private static string GenericDetail(HttpContext context) => context.Response.StatusCode switch

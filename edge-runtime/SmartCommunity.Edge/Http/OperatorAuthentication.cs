@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Security.Claims;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SmartCommunity.Edge.Operators;
 
 /// <summary>
@@ -22,6 +23,9 @@ public sealed class OperatorAuthentication(OperatorStore operators, ApiCounters 
     };
 
     public const string AuthenticationType = "Bearer";
+
+    /// <summary>Records a request refused for its role in the audit trail (who, what, the role it needed); set by <see cref="EdgeApi"/>.</summary>
+    public Func<OperatorIdentity, string, string, string, Task>? AuditForbidden { get; init; }
 
     /// <summary>The authenticated operator of this request; handlers behind the middleware always have one.</summary>
     public static string OperatorName(HttpContext context) =>
@@ -65,6 +69,27 @@ public sealed class OperatorAuthentication(OperatorStore operators, ApiCounters 
         }
 
         context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity.Name), new Claim(ClaimTypes.Role, identity.Role)], AuthenticationType));
+
+        // Routing has already chosen the endpoint; an unknown route falls through to the 404 problem.
+        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern })
+        {
+            string required = OperatorPermissions.Required(context.Request.Method, pattern);
+            if (!OperatorRoles.HasAtLeast(context.User, required))
+            {
+                counters.CountUnauthorized("role");
+                if (AuditForbidden is { } audit)
+                {
+                    await audit(identity, context.Request.Method, context.Request.Path.Value ?? pattern, required).ConfigureAwait(false);
+                }
+
+                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: $"{required} role needed",
+                    detail: $"{context.Request.Method} {pattern} needs the {required} role or above; '{identity.Name}' is {identity.Role}. " +
+                    $"Ask for a token with that role (sc-edge operator add NAME --role {required}); hardware-docs/security.md lists what each role may do",
+                    extensions: new Dictionary<string, object?> { ["reason"] = "role-required", ["required"] = required, ["role"] = identity.Role }).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+        }
+
         await next(context).ConfigureAwait(false);
     }
 

@@ -23,7 +23,7 @@ using SmartCommunity.Protocol;
 /// changeable through the API; changes persist and are logged. The layout file wins for a device only when its
 /// entry in the file changed since the last start, so an API change is not undone by a restart.
 /// </summary>
-public sealed partial class DeviceRegistry
+public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
 {
     public const string OriginLayout = "layout";
     public const string OriginApi = "api";
@@ -179,6 +179,9 @@ public sealed partial class DeviceRegistry
         await _log.AppendAsync(AuditRecord(device.Definition, "credentials-issued", operatorName, new { })).ConfigureAwait(false);
         return new DeviceSecrets(id, password, signingKey);
     }
+
+    /// <summary>Whether an MQTT password was issued for the device (the broker then always asks for it).</summary>
+    public bool HasCredentials(string id) => ReadColumn(id, "password_hash") is string;
 
     public bool VerifyPassword(string id, string password)
     {

@@ -87,7 +87,10 @@ public sealed class EdgeProcess : IAsyncDisposable
         int httpPort = FreePort();
         Directory.CreateDirectory(dataDirectory);
         var start = Dotnet(dll, "run", "--layout", layout, "--data", dataDirectory,
-            "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture));
+            "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture),
+
+            // The load's devices connect without credentials on loopback: the development exception (hardware-docs/security.md).
+            "--dev", "--mqtts-bind", "127.0.0.1", "--mqtts-port", "0");
         foreach ((string name, string value) in environment)
         {
             start.Environment[name] = value;

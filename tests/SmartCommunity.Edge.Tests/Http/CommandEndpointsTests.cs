@@ -61,7 +61,7 @@ public sealed class CommandEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge, "alice");
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
         foreach ((string id, string body) in new[]
         {
             ("b2-riser", """{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby"}"""),

@@ -22,6 +22,10 @@ internal static class OperatorClient
         return WithToken(edge, token);
     }
 
+    /// <summary>A client of <paramref name="name"/> with <paramref name="role"/> (SmartCommunity.Edge.Operators.OperatorRoles).</summary>
+    public static async Task<HttpClient> AsRoleAsync(EdgeHost edge, string role, string? name = null) =>
+        WithToken(edge, await edge.Operators.IssueAsync(name ?? role + "-user", "test", role));
+
     public static HttpClient WithToken(EdgeHost edge, string token)
     {
         HttpClient http = EdgeRig.Http(edge);

@@ -44,7 +44,7 @@ public sealed class OperatorRolesTests
 
         OperatorException error = await Assert.ThrowsExactlyAsync<OperatorException>(() => store.IssueAsync("bob", "test", "superuser"));
 
-        StringAssert.Contains(error.Message, "operator or admin");
+        StringAssert.Contains(error.Message, "viewer, operator, installer, admin");
         Assert.IsEmpty(await store.ListAsync());
     }
 

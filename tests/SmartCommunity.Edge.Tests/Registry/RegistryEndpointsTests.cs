@@ -23,7 +23,7 @@ public sealed class RegistryEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
 
         using HttpResponseMessage saved = await http.PutAsync("/registry/devices/b2-side-door", Json(NewDoor));
 
@@ -45,7 +45,7 @@ public sealed class RegistryEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
 
         using HttpResponseMessage retired = await http.DeleteAsync("/registry/devices/" + DemoLayout.LobbyEntrance);
 
@@ -64,7 +64,7 @@ public sealed class RegistryEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
 
         using HttpResponseMessage response = await http.PutAsync("/registry/devices/x1",
             Json("""{"kind":"door","role":"detector","building":"b9","floor":"ground","zone":"lobby"}"""));
@@ -81,7 +81,7 @@ public sealed class RegistryEndpointsTests
         using var data = new TempFolder();
         await using (EdgeHost edge = await EdgeRig.StartEdgeAsync(data))
         {
-            using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+            using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
             using HttpResponseMessage saved = await http.PutAsync("/registry/devices/b2-sprinkler-main",
                 Json("""{"kind":"leak","role":"valve","building":"b2","floor":"ground","zone":"lobby","unit":"plant room","feedsSprinklers":true}"""));
             Assert.AreEqual(HttpStatusCode.OK, saved.StatusCode, await saved.Content.ReadAsStringAsync());
@@ -99,7 +99,7 @@ public sealed class RegistryEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
 
         using HttpResponseMessage probe = await http.PutAsync("/registry/devices/v1",
             Json("""{"kind":"leak","role":"sensor-valve","building":"b2","floor":"ground","zone":"lobby","feedsSprinklers":true}"""));
@@ -117,7 +117,7 @@ public sealed class RegistryEndpointsTests
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
-        using HttpClient http = await OperatorClient.AsOperatorAsync(edge);
+        using HttpClient http = await OperatorClient.AsRoleAsync(edge, SmartCommunity.Edge.Operators.OperatorRoles.Installer, "alice");
 
         using HttpResponseMessage response = await http.PostAsync($"/registry/devices/{DemoLayout.LobbyEntrance}/credentials", null);
 

@@ -66,7 +66,7 @@ internal sealed class ScEdgeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { DllPath, "run", "--layout", layout, "--data", dataDirectory, "--mqtt-port", mqttPort.ToString(), "--http-port", httpPort.ToString() }.Concat(extraArguments))
+        foreach (string argument in new[] { DllPath, "run", "--layout", layout, "--data", dataDirectory, "--mqtt-port", mqttPort.ToString(), "--http-port", httpPort.ToString(), "--dev", "--mqtts-bind", "127.0.0.1", "--mqtts-port", "0" }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -23,7 +23,8 @@ using SmartCommunity.Simulator.Scenarios.Running;
 public static class EdgeExpectations
 {
     /// <summary>The edge's refusal categories (<c>/health</c> → <c>messages.refusedByReason</c>).</summary>
-    public static readonly string[] RefusalReasons = ["malformed", "unknown-device", "not-own-topic", "wrong-topic", "edge-client-id"];
+    public static readonly string[] RefusalReasons = ["malformed", "unknown-device", "not-own-topic", "wrong-topic", "edge-client-id",
+        "oversized", "message-rate", "subscribe-not-allowed", "connect-rate", "connect-client-id-mismatch", "connect-unknown-device", "connect-no-credentials", "connect-bad-password"];
 
     private const string EdgeStopped = "the edge is not running";
 
