@@ -29,7 +29,9 @@ public sealed class RelayHubTests
         await using (RelayHub hub = RelayRig.Hub(log, relay, RelayRig.Fast(batchSize: 25)))
         {
             hub.Start();
-            await Eventually.WaitUntilAsync(() => relay.Accepted.Count == records.Count, "every record is delivered");
+            // The backend accepts a batch before the hub moves its cursor past it: wait for both.
+            await Eventually.WaitUntilAsync(() => relay.Accepted.Count == records.Count && hub.Status().Single().Delivered == records.Count,
+                "every record is delivered and the cursor has moved past it");
             RelayStatus status = hub.Status().Single();
             Assert.AreEqual(RelayState.Connected, status.State);
             Assert.AreEqual(0L, status.Lag);
