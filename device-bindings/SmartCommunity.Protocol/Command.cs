@@ -2,8 +2,8 @@ namespace SmartCommunity.Protocol;
 
 /// <summary>
 /// One decoded command, held in buffers owned by the device so decoding allocates nothing.
-/// Fields follow hardware-docs/protocol.md §4.1; counter, expiry and MAC are reserved in v1 and checked
-/// once command signing lands (the security issue).
+/// Fields follow hardware-docs/protocol.md §4.1; counter, expiry and MAC are checked by a device that holds a
+/// command key (§4.5).
 /// </summary>
 public sealed class Command
 {
@@ -29,6 +29,19 @@ public sealed class Command
 
     public readonly byte[] Mac = new byte[MessageLimits.MaxMacLength];
     public int MacLength;
+
+    /// <summary>Where the "mac" string's characters start in the payload and how many raw bytes they take; -1 when there is none.</summary>
+    public int MacStart;
+    public int MacRawLength;
+
+    /// <summary>Hex characters of a wrapped 32-byte key in a rekey command.</summary>
+    public const int WrappedKeyLength = 64;
+
+    /// <summary>rekey: the new key's id ("kid").</summary>
+    public long KeyId;
+
+    /// <summary>rekey: the new key, encrypted under the current one, as hex ("key").</summary>
+    public readonly byte[] WrappedKey = new byte[WrappedKeyLength];
 
     /// <summary>allow-list: true for "op":"full" (a list in parts), false for "op":"delta".</summary>
     public bool FullList;
@@ -66,6 +79,9 @@ public sealed class Command
         ExpiresAtUptimeMs = 0;
         DurationMs = 0;
         MacLength = 0;
+        MacStart = -1;
+        MacRawLength = 0;
+        KeyId = 0;
         CallIdLength = 0;
         FullList = false;
         ListVersion = 0;

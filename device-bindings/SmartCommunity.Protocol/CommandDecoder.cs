@@ -80,6 +80,32 @@ public sealed class CommandDecoder
         int macLength = _reader.CopyString("mac", command.Mac);
         command.MacLength = macLength < 0 ? 0 : macLength;
 
+        // Where the MAC's characters sit in the payload: a keyed device authenticates every other byte (protocol.md §4.5).
+        int macStart;
+        int macRawLength;
+        JsonKind macKind;
+        if (_reader.TryFind("mac", out macStart, out macRawLength, out macKind) && macKind == JsonKind.String)
+        {
+            command.MacStart = macStart;
+            command.MacRawLength = macRawLength;
+        }
+
+        if (command.Kind == CommandKind.Rekey)
+        {
+            // The new key's id and the key itself, wrapped: 32 bytes as 64 hex characters (protocol.md §4.5).
+            if (!_reader.TryGetInt64("kid", out number) || number < 1)
+            {
+                return CommandRejection.BadArgument;
+            }
+
+            command.KeyId = number;
+            int keyLength = _reader.CopyString("key", command.WrappedKey);
+            if (keyLength != Command.WrappedKeyLength)
+            {
+                return CommandRejection.BadArgument;
+            }
+        }
+
         if (command.Kind == CommandKind.AllowList)
         {
             return DecodeAllowList(command);
@@ -196,7 +222,7 @@ public sealed class CommandDecoder
     // Every command kind after Unknown, by its wire name (CommandNames.NameOf is the one table of names).
     private static CommandKind KindOf(PayloadReader reader)
     {
-        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Evacuate; kind++)
+        for (int kind = (int)CommandKind.Unknown + 1; kind <= (int)CommandKind.Rekey; kind++)
         {
             if (reader.StringEquals("cmd", CommandNames.NameOf((CommandKind)kind)))
             {

@@ -49,4 +49,7 @@ public enum CommandKind
 
     /// <summary>Parking barrier: latch open for an evacuation until a <c>reset</c>. (A barrier's remote close is <see cref="Close"/>.)</summary>
     Evacuate = 14,
+
+    /// <summary>Any keyed device: take a new command key, wrapped under the current one (hardware-docs/protocol.md §4.5).</summary>
+    Rekey = 15,
 }

@@ -17,6 +17,7 @@ public static class CommandNames
     public const string Deny = "deny";
     public const string Open = "open";
     public const string Evacuate = "evacuate";
+    public const string Rekey = "rekey";
 
     /// <summary>Values of an allow-list command's "op".</summary>
     public const string ListOpFull = "full";
@@ -43,6 +44,7 @@ public static class CommandNames
             case CommandKind.Deny: return Deny;
             case CommandKind.Open: return Open;
             case CommandKind.Evacuate: return Evacuate;
+            case CommandKind.Rekey: return Rekey;
             default: return "unknown";
         }
     }
@@ -65,6 +67,8 @@ public static class CommandNames
             case CommandRejection.VersionMismatch: return "version-mismatch";
             case CommandRejection.ListFull: return "list-full";
             case CommandRejection.SafetySensorFault: return "safety-sensor-fault";
+            case CommandRejection.BadMac: return "bad-mac";
+            case CommandRejection.Replayed: return "replayed";
             default: return "unknown";
         }
     }

@@ -25,4 +25,10 @@ public enum CommandRejection
 
     /// <summary>A barrier's remote close while a safety sensor is missing or faulty: only a local hold-to-run close works.</summary>
     SafetySensorFault,
+
+    /// <summary>A keyed device got a command whose "mac" is missing or is not the HMAC under its key (protocol.md §4.5).</summary>
+    BadMac,
+
+    /// <summary>A correctly signed command whose counter is not above the last one the device took this boot (protocol.md §4.5).</summary>
+    Replayed,
 }

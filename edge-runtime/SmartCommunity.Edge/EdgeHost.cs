@@ -153,7 +153,11 @@ public sealed class EdgeHost : IAsyncDisposable
 
             var gate = new DeviceGate(() => layout, registry, options.BrokerSecurity, counters, time, loggerFactory.CreateLogger<DeviceGate>());
             EmbeddedBroker broker = Opened(new EmbeddedBroker(options.MqttAddress, mqttPort, counters, loggerFactory.CreateLogger<EmbeddedBroker>(), gate, tls));
-            CommandPublisher commands = Opened(new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands));
+            // Commands to a device with a key in the registry are signed; the counter survives restarts (protocol.md §4.5).
+            CommandPublisher commands = Opened(new CommandPublisher(broker, log, twins, counters, time, loggerFactory.CreateLogger<CommandPublisher>(), options.Commands)
+            {
+                Keys = registry, Counter = CommandCounter.Open(Path.Combine(options.DataDirectory, CommandCounter.FileName), time),
+            });
             AlertBook alerts = AlertBook.Open(database, log, layout.Site, time, loggerFactory.CreateLogger<AlertBook>());
             var fireRule = new FireRule(layout, broker, commands, log, time, loggerFactory.CreateLogger<FireRule>()) { Alerts = alerts, Twins = twins };
             commands.AddSafetyGate(fireRule);

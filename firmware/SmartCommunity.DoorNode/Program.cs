@@ -130,6 +130,9 @@ public static class Program
             node.Transport = new M2MqttTransport(config, identity, ReadCaCertificate(store, config));
             node.Door = new DoorController(
                 identity, settings, node.LockOutput, fireInput, doorClosed, rex, reader, store, clock, node.Transport, boot);
+
+            // With a command key in the bundle every command must be signed (hardware-docs/protocol.md §4.5).
+            config.ConfigureCommandKeys(node.Door.Commands.Keys, store);
             node.Transport.Start(node.Door.Subscriptions);
             return node;
         }

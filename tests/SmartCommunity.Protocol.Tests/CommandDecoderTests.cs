@@ -162,6 +162,47 @@ public sealed class CommandDecoderTests
         Assert.IsFalse(_command.HasSameId(Encoding.ASCII.GetBytes("ab"), 2));
     }
 
+    [TestMethod]
+    public void Decode_Mac_KeepsWhereItsCharactersSitInThePayload()
+    {
+        string json = "{\"v\":1,\"id\":\"a\",\"cmd\":\"release\",\"mac\":\"" + new string('0', 64) + "\"}";
+
+        Assert.AreEqual(CommandRejection.None, Decode(json));
+
+        Assert.AreEqual(json.IndexOf("\"mac\":\"", System.StringComparison.Ordinal) + 7, _command.MacStart);
+        Assert.AreEqual(64, _command.MacRawLength);
+    }
+
+    [TestMethod]
+    public void Decode_NoMac_MacStartIsMinusOne()
+    {
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"a\",\"cmd\":\"release\"}"));
+
+        Assert.AreEqual(-1, _command.MacStart);
+    }
+
+    [TestMethod]
+    public void Decode_Rekey_KeepsKeyIdAndWrappedKey()
+    {
+        string wrapped = new string('a', 64);
+
+        Assert.AreEqual(CommandRejection.None, Decode("{\"v\":1,\"id\":\"a\",\"cmd\":\"rekey\",\"kid\":3,\"key\":\"" + wrapped + "\"}"));
+
+        Assert.AreEqual(CommandKind.Rekey, _command.Kind);
+        Assert.AreEqual(3L, _command.KeyId);
+        Assert.AreEqual(wrapped, Encoding.ASCII.GetString(_command.WrappedKey));
+    }
+
+    [TestMethod]
+    [DataRow("\"key\":\"aaaa\",\"kid\":3", DisplayName = "key too short")]
+    [DataRow("\"kid\":3", DisplayName = "no key")]
+    [DataRow("\"kid\":0,\"key\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", DisplayName = "kid 0")]
+    [DataRow("\"key\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"kid\":3", DisplayName = "key too long")]
+    public void Decode_RekeyWithoutAUsableKey_BadArgument(string fields)
+    {
+        Assert.AreEqual(CommandRejection.BadArgument, Decode("{\"v\":1,\"id\":\"a\",\"cmd\":\"rekey\"," + fields + "}"));
+    }
+
     private static string Padded(int totalLength)
     {
         const string head = "{\"v\":1,\"id\":\"c1\",\"cmd\":\"release\",\"pad\":\"";
@@ -220,7 +261,7 @@ public sealed class CommandDecoderTests
 
             // Carries every argument some command requires, so each kind decodes.
             CommandRejection rejection = Decode("{\"v\":1,\"id\":\"k\",\"cmd\":\"" + CommandNames.NameOf(kind)
-                + "\",\"call\":\"1-1\",\"req\":1,\"op\":\"delta\",\"ver\":2,\"base\":1,\"now\":1700000000}");
+                + "\",\"call\":\"1-1\",\"req\":1,\"op\":\"delta\",\"ver\":2,\"base\":1,\"now\":1700000000,\"kid\":2,\"key\":\"" + new string('a', 64) + "\"}");
 
             Assert.AreEqual(CommandRejection.None, rejection, kind.ToString());
             Assert.AreEqual(kind, _command.Kind);

@@ -24,6 +24,8 @@ public sealed class CommandNamesTests
     [DataRow(CommandRejection.VersionMismatch, "version-mismatch")]
     [DataRow(CommandRejection.ListFull, "list-full")]
     [DataRow(CommandRejection.SafetySensorFault, "safety-sensor-fault")]
+    [DataRow(CommandRejection.BadMac, "bad-mac")]
+    [DataRow(CommandRejection.Replayed, "replayed")]
     public void ReasonOf_AllowListRejections_UseTheContractNames(CommandRejection rejection, string expected)
     {
         Assert.AreEqual(expected, CommandNames.ReasonOf(rejection));
@@ -44,6 +46,7 @@ public sealed class CommandNamesTests
         Assert.AreEqual("deny", CommandNames.NameOf(CommandKind.Deny));
         Assert.AreEqual("open", CommandNames.NameOf(CommandKind.Open));
         Assert.AreEqual("evacuate", CommandNames.NameOf(CommandKind.Evacuate));
+        Assert.AreEqual("rekey", CommandNames.NameOf(CommandKind.Rekey));
         Assert.AreEqual("unknown", CommandNames.NameOf(CommandKind.Unknown));
     }
 }

@@ -16,10 +16,12 @@ using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Twins;
 using SmartCommunity.Protocol;
+using SmartCommunity.Protocol.Crypto;
 
 /// <summary>
 /// Sends commands to devices and follows each one to its end (hardware-docs/protocol.md §4): a fresh id and counter
-/// per command, an expiry on the device's own clock when the edge knows it, the MAC field reserved. Every request
+/// per command, an expiry on the device's own clock when the edge knows it, and the HMAC under the device's command
+/// key when <see cref="Keys"/> holds one (§4.5); a retry resends the very same bytes. Every request
 /// passes the safety gates first. A command without an ack is sent again with the same id, with growing pauses,
 /// until it is acknowledged, expires or runs out of attempts; its outcome is kept for the API and the edge's own
 /// conclusions (expired, cancelled, refused) go to the event log. The device acts on an id only once.
@@ -45,8 +47,10 @@ public sealed partial class CommandPublisher : IAsyncDisposable
 
     // One retry pass at a time: the timer and a direct call must not send the same command twice.
     private readonly SemaphoreSlim _retryPass = new(1, 1);
+    private long _signedSent;
+    private long _securityRefusals;
     private long _nextId;
-    private long _counter;
+    private CommandCounter _counter;
 
     public CommandPublisher(IDownlink downlink, EventLog log, TwinRegistry twins, EdgeCounters counters, TimeProvider time, ILogger logger, CommandOptions options)
     {
@@ -62,7 +66,7 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         // with the edge's start time in milliseconds; counters start there too so they keep growing across restarts.
         long startMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         _idPrefix = startMs.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        _counter = startMs;
+        _counter = CommandCounter.InMemory(time);
         _retryTimer = time.CreateTimer(_ => _ = RetryDueAsync(), null, options.RetryInterval, options.RetryInterval);
     }
 
@@ -70,6 +74,21 @@ public sealed partial class CommandPublisher : IAsyncDisposable
     public event Action<CommandRecord>? Settled;
 
     public int PendingCount => _pending.Count;
+
+    /// <summary>The devices' command keys; a device with one gets every command signed (protocol.md §4.5).</summary>
+    public ICommandKeys? Keys { get; init; }
+
+    /// <summary>The counter ("ctr") commands carry; persisted by the host so it grows across restarts. In memory when not set.</summary>
+    public CommandCounter Counter
+    {
+        get => _counter;
+        init => _counter = value;
+    }
+
+    /// <summary>Commands sent signed, and ones a keyed device refused as forged or replayed (bad-mac, replayed).</summary>
+    public long SignedSent => Interlocked.Read(ref _signedSent);
+
+    public long SecurityRefusals => Interlocked.Read(ref _securityRefusals);
 
     public void AddSafetyGate(ISafetyGate gate) => _gates.Add(gate);
 
@@ -110,12 +129,20 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         string? id = ack.StringField("id");
         bool rejected = ack.StringField("result") != CommandNames.ResultDone;
         _counters.CountAck(rejected);
+
+        // Counted whatever the id: a refusal of a command the edge never sent (a forgery, a replay) matters most.
+        string? reason = ack.StringField("reason");
+        if (reason is "bad-mac" or "replayed")
+        {
+            Interlocked.Increment(ref _securityRefusals);
+            LogSecurityRefusal(_logger, ack.DeviceId, id ?? "", reason);
+        }
+
         if (id is null || !_pending.TryRemove(id, out _))
         {
             return;
         }
 
-        string? reason = ack.StringField("reason");
         if (rejected)
         {
             LogCommandRejected(_logger, id, ack.DeviceId, reason ?? "unknown");
@@ -225,9 +252,21 @@ public sealed partial class CommandPublisher : IAsyncDisposable
     {
         DeviceDefinition device = request.Device;
         string id = _idPrefix + "-" + Interlocked.Increment(ref _nextId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        long counter = Interlocked.Increment(ref _counter);
+        long counter = Counter.Next();
         (long boot, long expiresAt) = Expiry(device.Id);
+        CommandSigningKey? key = Keys?.SigningKeyFor(device.Id);
+        if (request.Kind == CommandKind.Rekey)
+        {
+            request = WithWrappedKey(request, id, key);
+        }
+
         byte[] payload = Encode(id, request, counter, boot, expiresAt);
+        if (key is not null)
+        {
+            // The same signed bytes are kept for every retry (protocol.md §4.2).
+            payload = Sign(payload, key.Key);
+            Interlocked.Increment(ref _signedSent);
+        }
         string topic = Topics.Device(device.Site, device.Building, device.Kind, device.Id, Channel.Command);
         DateTimeOffset now = _time.GetUtcNow();
         Remember(new CommandRecord(id, device.Id, device.Building, CommandNames.NameOf(request.Kind), request.Origin, request.Operator, request.Reason,
@@ -240,6 +279,48 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         await _log.AppendAsync(new EventRecord(_time.GetUtcNow(), device.Site, device.Building, device.Id, Channel.Command,
             CommandNames.NameOf(request.Kind), 0, 0, Encoding.UTF8.GetString(payload), EventLane.Priority)).ConfigureAwait(false);
         return id;
+    }
+
+    // The new key travels wrapped under the current one, with a wrapping key derived from this command's id (§4.5).
+    private static CommandRequest WithWrappedKey(CommandRequest request, string id, CommandSigningKey? current)
+    {
+        if (current is null || request.NewKey is not { Length: CommandKey.KeySize } newKey || request.NewKeyId < 1)
+        {
+            throw new InvalidOperationException($"rekey for {request.Device.Id} needs a current command key, a 32-byte new key and its id");
+        }
+
+        var wrapper = new CommandKey();
+        wrapper.Set(current.Id, current.Key, 0);
+        byte[] idBytes = Encoding.UTF8.GetBytes(id);
+        string wrapped = wrapper.Wrap(idBytes, idBytes.Length, newKey);
+        wrapper.Clear();
+        var fields = new List<KeyValuePair<string, object>>(request.Fields ?? [])
+        {
+            new("kid", request.NewKeyId),
+            new("key", wrapped),
+        };
+        return request with { Fields = fields };
+    }
+
+    /// <summary>
+    /// Writes the HMAC-SHA256 under <paramref name="key"/> of the payload as it stands, with <c>"mac":""</c>, into
+    /// that "mac" as 64 lowercase hex characters (protocol.md §4.5). Uses .NET's HMAC, so the device's own
+    /// implementation is checked against it end to end.
+    /// </summary>
+    public static byte[] Sign(byte[] payload, byte[] key)
+    {
+        var reader = new PayloadReader();
+        if (!reader.Load(payload, 0, payload.Length) || !reader.TryFind("mac", out int start, out int length, out JsonKind kind) || kind != JsonKind.String || length != 0)
+        {
+            throw new InvalidOperationException("a command to sign must hold an empty \"mac\"");
+        }
+
+        string hex = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, payload));
+        byte[] signed = new byte[payload.Length + hex.Length];
+        payload.AsSpan(0, start).CopyTo(signed);
+        Encoding.ASCII.GetBytes(hex, signed.AsSpan(start));
+        payload.AsSpan(start).CopyTo(signed.AsSpan(start + hex.Length));
+        return signed;
     }
 
     private void Remember(CommandRecord record)
@@ -288,7 +369,7 @@ public sealed partial class CommandPublisher : IAsyncDisposable
     /// 384-byte limit (protocol.md §6) without its reason being shortened.
     /// </summary>
     public static int MaxEncodedLength(CommandRequest request) =>
-        Encode(new string('f', MessageLimits.MaxIdLength), request, long.MaxValue, long.MaxValue, long.MaxValue, request.Reason).Length;
+        Encode(new string('f', MessageLimits.MaxIdLength), request, long.MaxValue, long.MaxValue, long.MaxValue, request.Reason).Length + MessageLimits.MaxMacLength;
 
     // The reason is free text for people; it is shortened until the command fits the device's 384-byte limit
     // (protocol.md §6), so a long note can never make a device refuse the command as oversized.
@@ -297,13 +378,15 @@ public sealed partial class CommandPublisher : IAsyncDisposable
         string reason = request.Reason;
         while (true)
         {
+            // Room is kept for the MAC whether or not this device signs, so every command fits once signed.
             byte[] payload = Encode(id, request, counter, boot, expiresAt, reason);
-            if (payload.Length <= MessageLimits.MaxDownlinkBytes || reason.Length == 0)
+            int limit = MessageLimits.MaxDownlinkBytes - MessageLimits.MaxMacLength;
+            if (payload.Length <= limit || reason.Length == 0)
             {
                 return payload;
             }
 
-            reason = reason[..Math.Max(0, reason.Length - Math.Max(1, payload.Length - MessageLimits.MaxDownlinkBytes))];
+            reason = reason[..Math.Max(0, reason.Length - Math.Max(1, payload.Length - limit))];
         }
     }
 
@@ -361,6 +444,9 @@ public sealed partial class CommandPublisher : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} rejected command {Id}: {Reason}")]
     private static partial void LogCommandRejected(ILogger logger, string id, string device, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {Device} refused command {Id} as {Reason}: forged, replayed, or signed with a key it does not hold")]
+    private static partial void LogSecurityRefusal(ILogger logger, string device, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Id} to {Device} got no ack after {Attempts} attempts; given up")]
     private static partial void LogCommandUnacknowledged(ILogger logger, string id, string device, int attempts);

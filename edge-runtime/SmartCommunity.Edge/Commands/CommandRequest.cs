@@ -20,6 +20,8 @@ public enum CommandOrigin
 /// More arguments of the command, written in this order after the standard ones: a string, a whole number (long/int) or
 /// a bool each, e.g. the "op", "ver" and "add" of an allow-list sync (hardware-docs/access-control.md).
 /// </param>
+/// <param name="NewKey">rekey only: the device's next command key (32 bytes), wrapped under its current key when sent.</param>
+/// <param name="NewKeyId">rekey only: the next key's id ("kid").</param>
 public sealed record CommandRequest(
     DeviceDefinition Device,
     CommandKind Kind,
@@ -28,7 +30,9 @@ public sealed record CommandRequest(
     string? Operator = null,
     long DurationMs = 0,
     string? CallId = null,
-    IReadOnlyList<KeyValuePair<string, object>>? Fields = null);
+    IReadOnlyList<KeyValuePair<string, object>>? Fields = null,
+    byte[]? NewKey = null,
+    long NewKeyId = 0);
 
 /// <summary>The answer to a <see cref="CommandRequest"/>: the command id when it was sent, or why it was refused.</summary>
 public sealed record CommandTicket(string? Id, string? RefusedBecause)

@@ -77,7 +77,7 @@ public sealed class EdgeApi : IAsyncDisposable
 
         if (services.Registry is not null)
         {
-            _app.MapRegistryEndpoints(services.Registry, services.Layout);
+            _app.MapRegistryEndpoints(services.Registry, services.Layout, services.Commands);
         }
 
         if (services.Access is not null)

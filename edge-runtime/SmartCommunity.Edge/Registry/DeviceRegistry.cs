@@ -11,6 +11,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Storage;
 using SmartCommunity.Edge.Twins;
@@ -23,7 +24,7 @@ using SmartCommunity.Protocol;
 /// changeable through the API; changes persist and are logged. The layout file wins for a device only when its
 /// entry in the file changed since the last start, so an API change is not undone by a restart.
 /// </summary>
-public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
+public sealed partial class DeviceRegistry : Broker.IDeviceCredentials, ICommandKeys
 {
     public const string OriginLayout = "layout";
     public const string OriginApi = "api";
@@ -35,6 +36,9 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writes = new(1, 1);
+
+    // Unsealed command keys by device, so signing a burst of fire releases does not read SQLite per command.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CommandSigningKey?> _signingKeys = new(StringComparer.Ordinal);
 
     private DeviceRegistry(string databasePath, BuildingLayout layout, BuildingKey key, EventLog log, TimeProvider time, ILogger logger)
     {
@@ -71,6 +75,7 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
               last_seen TEXT,
               updated_at TEXT NOT NULL);
             """);
+        AddColumnIfMissing(connection, "signing_key_id", "INTEGER");
         registry.ImportLayout(connection);
         registry.Publish(connection);
         return registry;
@@ -108,6 +113,7 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
             _writes.Release();
         }
 
+        _signingKeys.TryRemove(device.Id, out _);
         LogChanged(_logger, device.Id, operatorName);
         await _log.AppendAsync(AuditRecord(device, "device-saved", operatorName, new { device.Kind, device.Role, device.Floor, device.Zone, device.Pins, device.Parameters }))
             .ConfigureAwait(false);
@@ -141,6 +147,7 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
             _writes.Release();
         }
 
+        _signingKeys.TryRemove(id, out _);
         await _log.AppendAsync(AuditRecord(device.Definition, "device-retired", operatorName, new { })).ConfigureAwait(false);
         return true;
     }
@@ -164,7 +171,8 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
         {
             using SqliteConnection connection = OpenConnection();
             using SqliteCommand update = connection.CreateCommand();
-            update.CommandText = "UPDATE devices SET password_hash = $hash, signing_key = $key, updated_at = $at WHERE id = $id";
+            // A new key gets a new id, so a device provisioned again can tell its bundle key from an older one.
+            update.CommandText = "UPDATE devices SET password_hash = $hash, signing_key = $key, signing_key_id = COALESCE(signing_key_id, 0) + 1, updated_at = $at WHERE id = $id";
             update.Parameters.AddWithValue("$hash", PasswordHash.Hash(password));
             update.Parameters.AddWithValue("$key", _key.Seal(signingKey, id));
             update.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
@@ -176,8 +184,9 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
             _writes.Release();
         }
 
+        _signingKeys.TryRemove(id, out _);
         await _log.AppendAsync(AuditRecord(device.Definition, "credentials-issued", operatorName, new { })).ConfigureAwait(false);
-        return new DeviceSecrets(id, password, signingKey);
+        return new DeviceSecrets(id, password, signingKey) { SigningKeyId = SigningKeyFor(id)?.Id ?? 1 };
     }
 
     /// <summary>Whether an MQTT password was issued for the device (the broker then always asks for it).</summary>
@@ -191,6 +200,108 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials
 
     /// <summary>The device's command-signing key, unsealed; null when none was issued.</summary>
     public byte[]? SigningKey(string id) => ReadColumn(id, "signing_key") is byte[] sealedKey ? _key.Open(sealedKey, id) : null;
+
+    /// <summary>The device's command key and its id (protocol.md §4.5), cached; null without credentials or once retired.</summary>
+    public CommandSigningKey? SigningKeyFor(string deviceId) =>
+        _signingKeys.GetOrAdd(deviceId, id =>
+            ReadColumn(id, "signing_key") is byte[] sealedKey
+                ? new CommandSigningKey(ReadColumn(id, "signing_key_id") is long keyId ? keyId : 1, _key.Open(sealedKey, id))
+                : null);
+
+    /// <summary>
+    /// Rotates the device's command key (protocol.md §4.5): a fresh key goes out in a <c>rekey</c> command wrapped
+    /// under the current one, and the registry switches to it only when the device acknowledged it. Until then, and
+    /// if the device refuses it or never answers, the current key stays. Returns the command's record.
+    /// </summary>
+    public async Task<KeyRotation> RotateSigningKeyAsync(string id, string operatorName, CommandPublisher commands, CancellationToken cancel)
+    {
+        RegisteredDevice? device = Find(id);
+        if (device is null || device.Retired)
+        {
+            return new KeyRotation(KeyRotationOutcome.UnknownDevice, null, null);
+        }
+
+        if (SigningKeyFor(id) is not { } current)
+        {
+            return new KeyRotation(KeyRotationOutcome.NoKey, null, null);
+        }
+
+        byte[] next = RandomNumberGenerator.GetBytes(32);
+        long nextId = current.Id + 1;
+        var settled = new TaskCompletionSource<CommandRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? commandId = null;
+        void OnSettled(CommandRecord record)
+        {
+            if (record.Id == Volatile.Read(ref commandId))
+            {
+                settled.TrySetResult(record);
+            }
+        }
+
+        commands.Settled += OnSettled;
+        try
+        {
+            CommandTicket ticket = await commands.RequestAsync(new CommandRequest(device.Definition, CommandKind.Rekey, "command key rotation",
+                CommandOrigin.Operator, operatorName, NewKey: next, NewKeyId: nextId)).ConfigureAwait(false);
+            if (ticket.Id is null)
+            {
+                return new KeyRotation(KeyRotationOutcome.Refused, null, ticket.RefusedBecause);
+            }
+
+            Volatile.Write(ref commandId, ticket.Id);
+            if (commands.Find(ticket.Id) is { State: not CommandState.Pending } already)
+            {
+                settled.TrySetResult(already);
+            }
+
+            CommandRecord outcome = await settled.Task.WaitAsync(cancel).ConfigureAwait(false);
+            if (outcome.State != CommandState.Done)
+            {
+                await _log.AppendAsync(AuditRecord(device.Definition, "key-rotation-failed", operatorName, new { command = outcome.Id, result = outcome.Result })).ConfigureAwait(false);
+                return new KeyRotation(KeyRotationOutcome.NotAcknowledged, outcome, outcome.Result);
+            }
+
+            await StoreSigningKeyAsync(id, next, nextId).ConfigureAwait(false);
+            await _log.AppendAsync(AuditRecord(device.Definition, "key-rotated", operatorName, new { command = outcome.Id, keyId = nextId })).ConfigureAwait(false);
+            return new KeyRotation(KeyRotationOutcome.Rotated, outcome, null) { KeyId = nextId };
+        }
+        finally
+        {
+            commands.Settled -= OnSettled;
+        }
+    }
+
+    private async Task StoreSigningKeyAsync(string id, byte[] key, long keyId)
+    {
+        await _writes.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection connection = OpenConnection();
+            using SqliteCommand update = connection.CreateCommand();
+            update.CommandText = "UPDATE devices SET signing_key = $key, signing_key_id = $kid, updated_at = $at WHERE id = $id";
+            update.Parameters.AddWithValue("$key", _key.Seal(key, id));
+            update.Parameters.AddWithValue("$kid", keyId);
+            update.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+            update.Parameters.AddWithValue("$id", id);
+            update.ExecuteNonQuery();
+            _signingKeys[id] = new CommandSigningKey(keyId, key);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private static void AddColumnIfMissing(SqliteConnection connection, string column, string type)
+    {
+        using SqliteCommand info = connection.CreateCommand();
+        info.CommandText = "SELECT COUNT(*) FROM pragma_table_info('devices') WHERE name = $name";
+        info.Parameters.AddWithValue("$name", column);
+        if ((long)info.ExecuteScalar()! == 0)
+        {
+            Execute(connection, $"ALTER TABLE devices ADD COLUMN {column} {type}");
+        }
+    }
 
     /// <summary>Records first/last seen and firmware from the twins, in a transaction of its own.</summary>
     public void RecordSeen(IReadOnlyList<DeviceTwin> twins)
@@ -494,4 +605,23 @@ public sealed record RegisteredDevice(
     DateTimeOffset? LastSeen);
 
 /// <summary>Credentials shown once, when issued: for the device's configuration bundle, never stored in the clear.</summary>
-public sealed record DeviceSecrets(string DeviceId, string MqttPassword, byte[] SigningKey);
+public sealed record DeviceSecrets(string DeviceId, string MqttPassword, byte[] SigningKey)
+{
+    /// <summary>The signing key's id: the bundle's "commandKeyId" (protocol.md §7).</summary>
+    public long SigningKeyId { get; init; } = 1;
+}
+
+public enum KeyRotationOutcome
+{
+    Rotated,
+    UnknownDevice,
+    NoKey,
+    Refused,
+    NotAcknowledged,
+}
+
+/// <summary>How a key rotation ended; <see cref="Command"/> is the rekey command's record when one was sent.</summary>
+public sealed record KeyRotation(KeyRotationOutcome Outcome, CommandRecord? Command, string? Why)
+{
+    public long KeyId { get; init; }
+}

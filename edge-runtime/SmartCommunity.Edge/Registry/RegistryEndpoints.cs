@@ -8,8 +8,10 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Http;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Operators;
 
 /// <summary>
 /// The device registry over HTTP (behind operator authentication; every change is audited with the operator's
@@ -17,7 +19,7 @@ using SmartCommunity.Edge.Layout;
 /// </summary>
 public static class RegistryEndpoints
 {
-    public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app, DeviceRegistry registry, BuildingLayout layout)
+    public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app, DeviceRegistry registry, BuildingLayout layout, CommandPublisher? commands = null)
     {
         app.MapGet("/registry/devices", (bool? retired) => Results.Json(registry.List(retired ?? false).Select(View)));
 
@@ -62,9 +64,38 @@ public static class RegistryEndpoints
                     device = secrets.DeviceId,
                     mqttPassword = secrets.MqttPassword,
                     signingKey = Convert.ToBase64String(secrets.SigningKey),
+                    commandKey = Convert.ToHexStringLower(secrets.SigningKey),
+                    commandKeyId = secrets.SigningKeyId,
                     note = "shown once: write them into the device's configuration bundle now; the edge keeps only a hash and a sealed copy",
                 })
                 : Problems.UnknownDevice(id));
+
+        // Command key rotation (hardware-docs/protocol.md §4.5): waits for the device's ack of the rekey, at most the
+        // command's time to live, and switches only on "done".
+        if (commands is not null)
+        {
+            app.MapPost("/registry/devices/{id}/rotate-key", async (string id, HttpContext context) =>
+            {
+                // Admin only for now; the installer role joins when the edge has it (issue 9, roles).
+                if (!OperatorRoles.IsAdmin(context.User))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "admin role needed",
+                        detail: $"rotating a device's command key needs the admin role; '{OperatorAuthentication.OperatorName(context)}' has another. Ask an admin (sc-edge operator add NAME --role admin)",
+                        extensions: new Dictionary<string, object?> { ["reason"] = "admin-required" });
+                }
+
+                KeyRotation rotation = await registry.RotateSigningKeyAsync(id, OperatorAuthentication.OperatorName(context), commands, context.RequestAborted);
+                return rotation.Outcome switch
+                {
+                    KeyRotationOutcome.Rotated => Results.Json(new { device = id, keyId = rotation.KeyId, command = rotation.Command?.Id, result = "rotated" }),
+                    KeyRotationOutcome.UnknownDevice => Problems.UnknownDevice(id),
+                    KeyRotationOutcome.NoKey => Problems.Conflict("The device has no command key", $"issue credentials first: POST /registry/devices/{id}/credentials, and provision the device with them"),
+                    KeyRotationOutcome.Refused => Problems.Conflict("The rekey command was refused by the edge", rotation.Why ?? "refused"),
+                    _ => Problems.Conflict("The device did not take the new key; the current key stays",
+                        $"rekey command {rotation.Command?.Id} ended '{rotation.Why}': check the device is online and try again"),
+                };
+            });
+        }
 
         return app;
     }

@@ -1,6 +1,9 @@
 namespace SmartCommunity.Firmware.Boot;
 
+using SmartCommunity.Firmware.Hal;
+using SmartCommunity.Firmware.Messaging;
 using SmartCommunity.Protocol;
+using CommandKeyCodec = SmartCommunity.Protocol.Crypto.CommandKey;
 
 /// <summary>
 /// The device configuration bundle read from the non-volatile store at boot (hardware-docs/protocol.md §7):
@@ -32,6 +35,12 @@ public sealed class DeviceConfig : IParameterSource
     public bool MqttTls;
     public string MqttUser = "";
     public string MqttPassword = "";
+
+    /// <summary>The 32-byte command key ("commandKey", 64 hex characters); null when the bundle has none (commands go unsigned).</summary>
+    public byte[] CommandKey;
+
+    /// <summary>The command key's id ("commandKeyId", at least 1); 0 without a key.</summary>
+    public long CommandKeyId;
 
     /// <summary>Parses the bundle; on failure returns null and sets <paramref name="error"/> to what is wrong.</summary>
     public static DeviceConfig Parse(byte[] buffer, int length, out string error)
@@ -102,10 +111,28 @@ public sealed class DeviceConfig : IParameterSource
             return null;
         }
 
+        error = ReadCommandKey(reader, config);
+        if (error != null)
+        {
+            return null;
+        }
+
         config._hasPins = reader.TryGetObject("pins", config._pins);
         config._hasParameters = reader.TryGetObject("params", config._parameters);
         error = null;
         return config;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="keys"/> the bundle's command key (and, with a store, the rotations made since); does
+    /// nothing without one, so the device takes unsigned commands (protocol.md §4.5, §7). Boot only.
+    /// </summary>
+    public void ConfigureCommandKeys(CommandKeyRing keys, INonVolatileStore store)
+    {
+        if (CommandKey != null)
+        {
+            keys.Configure(CommandKeyId, CommandKey, 0, store);
+        }
     }
 
     /// <summary>The GPIO number wired to <paramref name="name"/>, or -1 when the pin map does not name it (or names no valid pin).</summary>
@@ -120,6 +147,51 @@ public sealed class DeviceConfig : IParameterSource
     {
         long value;
         return _hasParameters && _parameters.TryGetInt64(name, out value) ? value : fallback;
+    }
+
+    // "commandKey": 64 hex characters (either case), with "commandKeyId" >= 1; both or neither.
+    private static string ReadCommandKey(PayloadReader reader, DeviceConfig config)
+    {
+        int start;
+        int length;
+        JsonKind kind;
+        bool hasKey = reader.TryFind("commandKey", out start, out length, out kind);
+        long keyId;
+        bool hasId = reader.TryGetInt64("commandKeyId", out keyId);
+        if (!hasKey && !hasId)
+        {
+            return null;
+        }
+
+        if (!hasKey || kind != JsonKind.String || length != CommandKeyCodec.MacHexLength)
+        {
+            return "config: \"commandKey\" must be 64 hex characters (32 bytes) when \"commandKeyId\" is set";
+        }
+
+        if (!hasId || keyId < 1)
+        {
+            return "config: \"commandKeyId\" must be a whole number of at least 1 next to \"commandKey\"";
+        }
+
+        byte[] text = new byte[CommandKeyCodec.MacHexLength];
+        reader.CopyString("commandKey", text);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] >= (byte)'A' && text[i] <= (byte)'F')
+            {
+                text[i] = (byte)(text[i] + ('a' - 'A'));
+            }
+        }
+
+        byte[] key = new byte[CommandKeyCodec.KeySize];
+        if (!CommandKeyCodec.TryParseHex(text, 0, text.Length, key))
+        {
+            return "config: \"commandKey\" must be 64 hex characters (32 bytes)";
+        }
+
+        config.CommandKey = key;
+        config.CommandKeyId = keyId;
+        return null;
     }
 
     private static string RequiredLevel(PayloadReader reader, string key, byte[] scratch, ref string error)

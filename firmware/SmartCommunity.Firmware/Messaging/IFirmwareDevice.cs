@@ -11,6 +11,9 @@ public interface IFirmwareDevice
     /// <summary>Topics the transport subscribes to for this device (QoS 1).</summary>
     string[] Subscriptions { get; }
 
+    /// <summary>The device's command handling, e.g. to give it its command key at boot (hardware-docs/protocol.md §4.5).</summary>
+    CommandHandler Commands { get; }
+
     void Step(long nowMs);
 
     void HandleMessage(string topic, byte[] payload, int length, long nowMs);

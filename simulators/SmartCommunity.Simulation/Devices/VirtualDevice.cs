@@ -150,6 +150,8 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     private volatile bool _hung;
     private DateTimeOffset _nextConnectAt;
     private TimeSpan _reconnectPause = FirstReconnectPause;
+    private long _commandKeyId;
+    private byte[]? _commandKey;
 
     private VirtualDevice(DeviceDefinition definition, string host, int port, TimeProvider time, TimeSpan tick)
     {
@@ -161,6 +163,21 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     }
 
     public DeviceDefinition Definition { get; private set; }
+
+    /// <summary>
+    /// Gives the device a command key as its configuration bundle would ("commandKeyId", "commandKey"; protocol.md
+    /// §4.5, §7): from then on, and after every reboot, it takes only commands signed under it (or under a key
+    /// it rotated to since, kept in its store). Before <see cref="Start"/> or <see cref="StartManual"/>.
+    /// </summary>
+    public void UseCommandKey(long keyId, byte[] key)
+    {
+        _commandKeyId = keyId;
+        _commandKey = (byte[])key.Clone();
+        _firmware.Commands.Keys.Configure(_commandKeyId, _commandKey, 0, Store);
+    }
+
+    /// <summary>Whether the device was given a command key (<see cref="UseCommandKey"/>).</summary>
+    public bool HasCommandKey => _commandKey is not null;
 
     /// <summary>The running firmware; a reboot replaces it.</summary>
     public IFirmwareDevice Firmware => _firmware;
@@ -521,6 +538,11 @@ public sealed partial class VirtualDevice : IAsyncDisposable
                 identity, FirmwareSettings.PulseMeter(Definition), Input(TamperPin)!, Input(PowerFailPin)!, Store, clock, transport, boot),
             _ => throw new NotSupportedException($"the simulator has no firmware for '{Definition.Kind}' yet"),
         };
+
+        if (_commandKey is not null)
+        {
+            firmware.Commands.Keys.Configure(_commandKeyId, _commandKey, 0, Store);
+        }
 
         _transport = transport.Attach(new MqttDeviceTransport(_host, _port, firmware));
         _firmware = firmware;

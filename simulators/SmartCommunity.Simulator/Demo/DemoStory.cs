@@ -48,9 +48,15 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
         using var http = new HttpClient { BaseAddress = edge.HttpAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await edge.Operators.IssueAsync("demo"));
 
-        await using var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, TimeSpan.FromMilliseconds(5));
+        // Every device gets a command key from the registry, as the installer provisions it: the demo's commands go signed.
+        foreach (var device in edge.Layout.Devices)
+        {
+            await edge.Registry.IssueCredentialsAsync(device.Id, "demo");
+        }
+
+        await using var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, TimeSpan.FromMilliseconds(5), edge.Registry);
         community.Start();
-        Say($"{community.Devices.Count()} virtual devices started: they come up released and wait for their building's fire state");
+        Say($"{community.Devices.Count()} virtual devices started, each with its command key (commands go signed): they come up released and wait for their building's fire state");
 
         var doors = community.Devices.Where(d => d.DoorOutput is not null).ToList();
         if (!await Check("every door reads its building's fire state as clear and energises", () => doors.All(d => d.DoorOutput!.Energised)))
@@ -113,6 +119,7 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
 
         ShowDoors(community);
         Say($"edge counted {edge.Counters.Accepted} accepted messages, {edge.Counters.Refused} refused, {edge.EventLog.Committed} log records committed");
+        Say($"{edge.Commands.SignedSent} commands went signed; devices refused {edge.Commands.SecurityRefusals} as forged or replayed");
         return true;
     }
 

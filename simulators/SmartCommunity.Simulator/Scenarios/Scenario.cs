@@ -36,6 +36,12 @@ public sealed class Scenario
     /// <summary>The run goes on at least this long, even when every expectation is decided earlier.</summary>
     public TimeSpan End { get; init; }
 
+    /// <summary>
+    /// "signedCommands: true": the edge's registry issues every device a command key at the start and each virtual
+    /// device holds it, so every command goes signed and is checked (hardware-docs/protocol.md §4.5).
+    /// </summary>
+    public bool SignedCommands { get; init; }
+
     public required IReadOnlyList<ScenarioStep> Steps { get; init; }
 }
 

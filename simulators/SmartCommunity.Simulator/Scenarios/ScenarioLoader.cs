@@ -20,7 +20,7 @@ using YamlDotNet.RepresentationModel;
 /// </summary>
 public sealed partial class ScenarioLoader(StimulusRegistry stimuli, ExpectationRegistry expectations)
 {
-    private static readonly string[] RootKeys = ["scenario", "description", "layout", "rules", "upstream", "calls", "timing", "end", "steps"];
+    private static readonly string[] RootKeys = ["scenario", "description", "layout", "rules", "upstream", "calls", "timing", "end", "steps", "signedCommands"];
     private static readonly string[] StepKeys = ["at", "note", "do", "expect"];
     private static readonly string[] TimingKeys = ["within", "by", "for", "realTime"];
 
@@ -69,6 +69,7 @@ public sealed partial class ScenarioLoader(StimulusRegistry stimuli, Expectation
             UpstreamDefinition? upstream = root.Children.TryGetValue(new YamlScalarNode("upstream"), out YamlNode? upstreamNode) ? ReadUpstream(upstreamNode) : null;
             CallsDefinition? calls = root.Children.TryGetValue(new YamlScalarNode("calls"), out YamlNode? callsNode) ? ReadCalls(callsNode, upstream) : null;
             ScenarioTiming timing = root.Children.TryGetValue(new YamlScalarNode("timing"), out YamlNode? timingNode) ? ReadTiming(timingNode) : new ScenarioTiming();
+            bool signed = root.Children.TryGetValue(new YamlScalarNode("signedCommands"), out YamlNode? signedNode) && _yaml.BooleanOf(signedNode, "signedCommands");
 
             var plan = new TimelinePlan();
             var steps = new List<ScenarioStep>();
@@ -96,6 +97,7 @@ public sealed partial class ScenarioLoader(StimulusRegistry stimuli, Expectation
 
             return new Scenario
             {
+                SignedCommands = signed,
                 Name = name,
                 File = file,
                 Description = _yaml.OptionalOf(root, "description"),

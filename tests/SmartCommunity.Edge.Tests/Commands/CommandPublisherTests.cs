@@ -335,6 +335,8 @@ public sealed class CommandPublisherTests
         Downlinked sent = edge.Downlink.Published.Single();
         Assert.IsLessThanOrEqualTo(MessageLimits.MaxDownlinkBytes, sent.Payload.Length);
         Assert.StartsWith("operator note: xxx", sent.Json.GetProperty("reason").GetString()!);
-        Assert.IsGreaterThan(MessageLimits.MaxDownlinkBytes - 40, sent.Payload.Length, "only as much is cut as needed");
+        // Room stays for the 64-character MAC of a signed command (protocol.md §4.5), signed or not.
+        Assert.IsLessThanOrEqualTo(MessageLimits.MaxDownlinkBytes - MessageLimits.MaxMacLength, sent.Payload.Length);
+        Assert.IsGreaterThan(MessageLimits.MaxDownlinkBytes - MessageLimits.MaxMacLength - 40, sent.Payload.Length, "only as much is cut as needed");
     }
 }

@@ -5,7 +5,7 @@ using SmartCommunity.Firmware.Boot;
 using SmartCommunity.Firmware.Tests.TestSupport;
 
 [TestClass]
-public sealed class DeviceConfigTests
+public sealed partial class DeviceConfigTests
 {
     private const string Valid =
         "{\"v\":1,\"site\":\"site-1\",\"building\":\"b_2\",\"kind\":\"door\",\"id\":\"door-7\",\"role\":\"hold-open\"," +

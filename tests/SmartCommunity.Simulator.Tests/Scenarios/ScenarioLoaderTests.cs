@@ -29,7 +29,7 @@ public sealed class ScenarioLoaderTests
               - at: 0s
             """);
 
-        AssertAt(error, 3, "stepz", "unknown key 'stepz'; allowed here: scenario, description, layout, rules, upstream, calls, timing, end, steps");
+        AssertAt(error, 3, "stepz", "unknown key 'stepz'; allowed here: scenario, description, layout, rules, upstream, calls, timing, end, steps, signedCommands");
     }
 
     [TestMethod]
@@ -274,6 +274,34 @@ public sealed class ScenarioLoaderTests
         Assert.AreEqual(TimeSpan.FromSeconds(5), scenario.Steps[0].Expectations[0].Until);
         Assert.AreEqual(TimeSpan.FromSeconds(11), scenario.Steps[0].Expectations[1].Until);
         Assert.AreEqual("b1-lobby-entrance, b1-stair-door, b1-f1-exit: output released", scenario.Steps[0].Expectations[0].Check.Describe());
+    }
+
+    [TestMethod]
+    [DataRow("signedCommands: true\n", true)]
+    [DataRow("signedCommands: false\n", false)]
+    [DataRow("", false)]
+    public void Load_SignedCommandsKey_ReadAsTheScenarioSays(string line, bool expected)
+    {
+        string path = ScenarioFiles.Write(_folder, "scenario: signed\nlayout: LAYOUT\n" + line + "steps:\n  - at: 0s\n    expect:\n      - twin: { devices: { kind: door }, online: true, within: 1s }\n");
+
+        Scenario scenario = ScenarioLoader.CreateDefault().Load(path);
+
+        Assert.AreEqual(expected, scenario.SignedCommands);
+    }
+
+    [TestMethod]
+    public void Load_SignedCommandsNotABoolean_ReportsItsLine()
+    {
+        ScenarioException error = LoadFails("""
+            scenario: signed
+            layout: LAYOUT
+            signedCommands: maybe
+            steps:
+              - at: 0s
+            """);
+
+        Assert.AreEqual(3, error.Line);
+        StringAssert.Contains(error.Reason, "signedCommands");
     }
 
     [TestMethod]

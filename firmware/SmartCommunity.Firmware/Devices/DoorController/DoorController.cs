@@ -384,7 +384,7 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
         WriteDoorFields(writer);
         writer.Property("fireState", FireStateName(_buildingFire));
         writer.Property("dropped", _uplink.Dropped);
-        writer.Property("rejectedCommands", _commands.Rejected);
+        _commands.WriteCounters(writer);
         writer.Property("lockMode", _failSecure ? LockModeFailSecure : LockModeFailSafe);
         writer.Property("egressCritical", _settings.EgressCritical);
         writer.Property("link", _linkLost ? "lost" : "up");

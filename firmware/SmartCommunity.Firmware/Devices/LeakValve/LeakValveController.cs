@@ -656,7 +656,7 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
         writer.Property("lastExerciseAgoMs", _moved ? nowMs - _lastMovedMs : -1);
         writer.Property("leaks", _leaks);
         writer.Property("dropped", _uplink.Dropped);
-        writer.Property("rejectedCommands", _commands.Rejected);
+        _commands.WriteCounters(writer);
         _uplink.Send(_uplink.Identity.StateTopic, 1);
     }
 

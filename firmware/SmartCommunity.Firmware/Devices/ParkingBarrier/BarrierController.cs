@@ -708,7 +708,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         writer.Property("faults", _faults);
         writer.Property("badFrames", _badFrames);
         writer.Property("dropped", _uplink.Dropped);
-        writer.Property("rejectedCommands", _commands.Rejected);
+        _commands.WriteCounters(writer);
         _uplink.Send(_uplink.Identity.StateTopic, 1);
     }
 

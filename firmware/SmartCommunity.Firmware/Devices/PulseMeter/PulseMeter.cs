@@ -314,7 +314,7 @@ public sealed class PulseMeter : IFirmwareDevice, ICommandTarget
         writer.Property("saveFailures", _records.SaveFailures);
         writer.Property("overruns", overruns);
         writer.Property("dropped", _uplink.Dropped);
-        writer.Property("rejectedCommands", _commands.Rejected);
+        _commands.WriteCounters(writer);
         _uplink.Send(_uplink.Identity.StateTopic, 1);
     }
 

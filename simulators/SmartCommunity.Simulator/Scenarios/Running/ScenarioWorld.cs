@@ -339,6 +339,11 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         foreach (var definition in Scenario.Layout.DeclaredDevices)
         {
             VirtualDevice device = VirtualDevice.Create(definition, "127.0.0.1", Edge.MqttPort, Time, Scenario.Timing.Tick);
+            if (Scenario.SignedCommands && await Edge.Registry.IssueCredentialsAsync(definition.Id, OperatorName) is { } secrets)
+            {
+                device.UseCommandKey(secrets.SigningKeyId, secrets.SigningKey);
+            }
+
             device.StartManual();
             _devices.Add(device);
             _byId[definition.Id] = device;
