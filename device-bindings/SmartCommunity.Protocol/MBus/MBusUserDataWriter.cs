@@ -129,8 +129,9 @@ public sealed class MBusUserDataWriter
             limit *= 10;
         }
 
-        // A negative value gives up its top digit to the F nibble.
-        return value >= 0 ? value < limit : -value < limit / 10;
+        // A negative value gives up its top digit to the F nibble. Compared without negating: -long.MinValue
+        // overflows to itself and was taken as fitting (found by fuzzing, hardware-docs/bad-input.md).
+        return value >= 0 ? value < limit : value > -(limit / 10);
     }
 
     private static void WriteBcd(long value, int bytes, byte[] output, int offset)

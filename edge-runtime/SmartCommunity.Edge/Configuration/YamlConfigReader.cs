@@ -35,9 +35,10 @@ public abstract class YamlConfigReader(string file)
     public static YamlMappingNode ParseRoot(string yaml, string file, string shape, Func<string, long, long, string, ConfigFileException> error)
     {
         var stream = new YamlStream();
+        var parser = new PositionTracking(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
@@ -51,6 +52,13 @@ public abstract class YamlConfigReader(string file)
             throw error(file, line, column, line == 0
                 ? "not valid YAML (is a '{' or '[' never closed?): " + ex.Message
                 : $"not valid YAML: this '{bracket}' is never closed with '{(bracket == '{' ? '}' : ']')}'");
+        }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet builds nodes from parser events and throws this, without a position, for an event it cannot
+            // place, e.g. "- : value" (a key left empty in a list item); the last event read says where (found by
+            // fuzzing, hardware-docs/bad-input.md).
+            throw error(file, parser.Line, parser.Column, "not valid YAML here (is a key missing before a ':'?): " + ex.Message);
         }
 
         return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root
@@ -153,5 +161,27 @@ public abstract class YamlConfigReader(string file)
         }
 
         return open.Count > 0 ? open.Last() : null;
+    }
+
+    /// <summary>A parser that remembers where the last event it handed out started, for errors that carry no position.</summary>
+    private sealed class PositionTracking(IParser inner) : IParser
+    {
+        public long Line { get; private set; }
+
+        public long Column { get; private set; }
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                Line = current.Start.Line;
+                Column = current.Start.Column;
+            }
+
+            return moved;
+        }
     }
 }

@@ -46,6 +46,17 @@ public static class DeviceMessageDecoder
         }
 
         byte[] bytes = payload.ToArray();
+
+        // Checked before parsing: System.Text.Json leaves string contents unchecked until they are read, so a bad
+        // byte inside "dev" threw out of GetString below, and the stored payload would have lost the byte
+        // (found by fuzzing, hardware-docs/bad-input.md).
+        int badByte = FirstInvalidUtf8(bytes);
+        if (badByte >= 0)
+        {
+            reason = $"payload is not valid UTF-8 (byte {badByte}); devices publish JSON in UTF-8";
+            return false;
+        }
+
         JsonElement body;
         try
         {
@@ -54,13 +65,21 @@ public static class DeviceMessageDecoder
         }
         catch (JsonException ex)
         {
-            reason = $"payload is not valid JSON ({ex.Message})";
+            // The parser's message quotes the offending token, which can be the whole payload with its newlines:
+            // keep the reason one short printable line for the log (found by fuzzing).
+            reason = $"payload is not valid JSON ({Printable(ex.Message, 160)})";
             return false;
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
             reason = "payload must be a JSON object";
+            return false;
+        }
+
+        if (!AllTextReadable(body))
+        {
+            reason = "payload has a \\u escape that is not valid Unicode (an unpaired surrogate \\uD800-\\uDFFF)";
             return false;
         }
 
@@ -107,6 +126,80 @@ public static class DeviceMessageDecoder
     {
         value = 0;
         return body.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value);
+    }
+
+    // An escaped lone surrogate ("\uD800") passes the parser but throws when the name or string is read, here or
+    // in whatever reads that field later (rules, twins); so every name and string is read once now (found by fuzzing).
+    private static bool AllTextReadable(JsonElement element)
+    {
+        try
+        {
+            ReadAllText(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // Recursion is bounded by the parser's MaxDepth.
+    private static void ReadAllText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    ReadAllText(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    ReadAllText(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+        }
+    }
+
+    private static int FirstInvalidUtf8(byte[] bytes)
+    {
+        int index = 0;
+        while (index < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes.AsSpan(index), out _, out int consumed) != OperationStatus.Done)
+            {
+                return index;
+            }
+
+            index += consumed;
+        }
+
+        return -1;
+    }
+
+    private static string Printable(string text, int maxLength)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, maxLength + 1));
+        foreach (char c in text)
+        {
+            if (builder.Length == maxLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '?' : c);
+        }
+
+        return builder.ToString();
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");

@@ -101,8 +101,10 @@ public sealed partial class MeterBook : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        // JsonElement.TryGetInt32/TryGetInt64 throw, not fail, on a string or null: check the kind first
+        // ("ch":"1" and "pulses":"1" threw out of the ingest pipeline; found by fuzzing, hardware-docs/bad-input.md).
         JsonElement body = message.Body;
-        if (!body.TryGetProperty("ch", out JsonElement ch) || !ch.TryGetInt32(out int channel)
+        if (!body.TryGetProperty("ch", out JsonElement ch) || ch.ValueKind != JsonValueKind.Number || !ch.TryGetInt32(out int channel)
             || !body.TryGetProperty("total", out JsonElement totalElement) || totalElement.ValueKind != JsonValueKind.Number || !totalElement.TryGetDecimal(out decimal total)
             || message.StringField("unit") is not { } unit)
         {
@@ -115,7 +117,7 @@ public sealed partial class MeterBook : IAsyncDisposable
                 $"channel {channel} of pulse meter '{device.Id}' feeds no meter; add a meter with pulse: {{ device: {device.Id}, channel: {channel} }} to the building's metering in the layout"));
         }
 
-        string detail = body.TryGetProperty("pulses", out JsonElement pulses) && pulses.TryGetInt64(out long count)
+        string detail = body.TryGetProperty("pulses", out JsonElement pulses) && pulses.ValueKind == JsonValueKind.Number && pulses.TryGetInt64(out long count)
             ? $"{device.Id} ch {channel} pulses {count}"
             : $"{device.Id} ch {channel}";
         return RecordAsync(meter, _time.GetUtcNow(), total, unit, PulseSource, detail, logged: true);
