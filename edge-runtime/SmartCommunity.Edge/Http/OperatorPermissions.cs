@@ -33,6 +33,7 @@ public static class OperatorPermissions
         ["PUT /registry/devices/{id}"] = OperatorRoles.Installer,
         ["DELETE /registry/devices/{id}"] = OperatorRoles.Installer,
         ["POST /registry/devices/{id}/credentials"] = OperatorRoles.Installer,
+        ["POST /registry/devices/{id}/rotate-key"] = OperatorRoles.Installer,
     };
 
     /// <summary>The least role for <paramref name="method"/> on the route <paramref name="pattern"/> (as mapped, e.g. "/alarms/{id}/ack").</summary>

@@ -76,14 +76,7 @@ public static class RegistryEndpoints
         {
             app.MapPost("/registry/devices/{id}/rotate-key", async (string id, HttpContext context) =>
             {
-                // Admin only for now; the installer role joins when the edge has it (issue 9, roles).
-                if (!OperatorRoles.IsAdmin(context.User))
-                {
-                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "admin role needed",
-                        detail: $"rotating a device's command key needs the admin role; '{OperatorAuthentication.OperatorName(context)}' has another. Ask an admin (sc-edge operator add NAME --role admin)",
-                        extensions: new Dictionary<string, object?> { ["reason"] = "admin-required" });
-                }
-
+                // The installer role or above, like issuing credentials (Http/OperatorPermissions.cs).
                 KeyRotation rotation = await registry.RotateSigningKeyAsync(id, OperatorAuthentication.OperatorName(context), commands, context.RequestAborted);
                 return rotation.Outcome switch
                 {

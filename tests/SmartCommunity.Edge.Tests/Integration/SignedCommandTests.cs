@@ -103,7 +103,7 @@ public sealed class SignedCommandTests
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
         await using SignedDoor rig = await SignedDoor.StartAsync(edge);
-        using HttpClient http = OperatorClient.WithToken(edge, await edge.Operators.IssueAsync("carol", role: OperatorRoles.Admin));
+        using HttpClient http = OperatorClient.WithToken(edge, await edge.Operators.IssueAsync("ian", role: OperatorRoles.Installer));
 
         using HttpResponseMessage response = await http.PostAsync($"/registry/devices/{DoorId}/rotate-key", null);
 
@@ -122,7 +122,7 @@ public sealed class SignedCommandTests
     }
 
     [TestMethod]
-    public async Task RotateKey_OperatorWithoutAdminRole_ForbiddenAndKeyUnchanged()
+    public async Task RotateKey_OperatorWithoutInstallerRole_ForbiddenAndKeyUnchanged()
     {
         using var data = new TempFolder();
         await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data);
