@@ -10,7 +10,7 @@ using SmartCommunity.Firmware.Boot;
 /// <summary>
 /// The device configuration bundle (hardware-docs/protocol.md §7) that the firmware reads from its record
 /// <c>config</c> at boot: identity, broker endpoint and credentials, role, pin map and parameters, and the command
-/// key (<c>commandKey</c>: the registry's signing key as 64 hex digits, <c>commandKeyId</c>: which key, 1 for now).
+/// key (<c>commandKey</c>: the registry's signing key as 64 hex digits, <c>commandKeyId</c>: which key, as the edge issued it).
 /// Every bundle is read back with the firmware's own parser (<see cref="DeviceConfig.Parse"/>) before it is
 /// written, so the installer never leaves a device with a bundle it would refuse.
 /// </summary>

@@ -59,9 +59,9 @@ public sealed class Provisioner(EdgeApiClient edge)
         JsonElement secrets = await edge.PostJsonAsync(path + "/credentials", null, cancel).ConfigureAwait(false)
             ?? throw new InstallerProblem(InstallerExit.EdgeRefused, $"the edge {edge.Edge} no longer knows device {device.Id} after registering it",
                 "someone may have retired it at the same moment: check 'GET /registry/devices' and run provision again");
-        (string password, byte[] key) = ReadSecrets(secrets, device.Id);
+        (string password, byte[] key, int keyId) = ReadSecrets(secrets, device.Id);
 
-        byte[] bundle = DeviceBundle.Build(device, request.MqttHost, request.MqttPort, password, key);
+        byte[] bundle = DeviceBundle.Build(device, request.MqttHost, request.MqttPort, password, key, keyId);
         if (DeviceBundle.WhyRefused(bundle, device) is { } refused)
         {
             throw new InstallerProblem(InstallerExit.EdgeRefused, $"device {device.Id}: {refused}",
@@ -142,16 +142,20 @@ public sealed class Provisioner(EdgeApiClient edge)
         }
     }
 
-    private static (string Password, byte[] Key) ReadSecrets(JsonElement secrets, string id)
+    // The edge gives the command key as 64 hex digits with its id (hardware-docs/protocol.md §4.5, §7); each issue of
+    // credentials draws a new key with the next id, and the bundle must carry the same pair.
+    private static (string Password, byte[] Key, int KeyId) ReadSecrets(JsonElement secrets, string id)
     {
-        string? password = secrets.ValueKind == JsonValueKind.Object && secrets.TryGetProperty("mqttPassword", out JsonElement p) ? p.GetString() : null;
-        string? key = secrets.ValueKind == JsonValueKind.Object && secrets.TryGetProperty("signingKey", out JsonElement k) ? k.GetString() : null;
+        bool isObject = secrets.ValueKind == JsonValueKind.Object;
+        string? password = isObject && secrets.TryGetProperty("mqttPassword", out JsonElement p) ? p.GetString() : null;
+        string? key = isObject && secrets.TryGetProperty("commandKey", out JsonElement k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        int keyId = isObject && secrets.TryGetProperty("commandKeyId", out JsonElement kid) && kid.ValueKind == JsonValueKind.Number && kid.TryGetInt32(out int n) ? n : 0;
         byte[]? keyBytes = null;
-        if (key is not null)
+        if (key is { Length: DeviceBundle.CommandKeyBytes * 2 })
         {
             try
             {
-                keyBytes = Convert.FromBase64String(key);
+                keyBytes = Convert.FromHexString(key);
             }
             catch (FormatException)
             {
@@ -159,12 +163,12 @@ public sealed class Provisioner(EdgeApiClient edge)
             }
         }
 
-        if (string.IsNullOrEmpty(password) || keyBytes is not { Length: DeviceBundle.CommandKeyBytes })
+        if (string.IsNullOrEmpty(password) || keyBytes is null || keyId < 1)
         {
-            throw new InstallerProblem(InstallerExit.EdgeRefused, $"the edge's answer for {id}'s credentials has no usable mqttPassword and 32-byte signingKey",
+            throw new InstallerProblem(InstallerExit.EdgeRefused, $"the edge's answer for {id}'s credentials has no usable mqttPassword, 64-hex-digit commandKey and commandKeyId",
                 "the edge may be older than this installer: update sc-edge, then run provision again with --rotate");
         }
 
-        return (password, keyBytes);
+        return (password, keyBytes, keyId);
     }
 }

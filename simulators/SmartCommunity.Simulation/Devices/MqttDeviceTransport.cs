@@ -58,6 +58,9 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
         _client = CreateClient();
     }
 
+    /// <summary>The device's MQTT password as the edge issued it; null logs in without one (development, hardware-docs/security.md §3).</summary>
+    public string? Password { get; set; }
+
     public bool IsConnected => _client.IsConnected && !_networkCut;
 
     public int Sessions => Volatile.Read(ref _sessions);
@@ -245,7 +248,7 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
     {
         byte[] will = new byte[128];
         int willLength = Uplink.WriteOfflineStatus(_device.Identity.DeviceId, will);
-        return new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer(_host, _port)
             .WithClientId(_device.Identity.DeviceId)
             .WithCleanSession(true)
@@ -253,8 +256,8 @@ public sealed class MqttDeviceTransport : IMessageTransport, IAsyncDisposable
             .WithWillTopic(_device.Identity.StatusTopic)
             .WithWillPayload(will.AsSpan(0, willLength).ToArray())
             .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        return (Password is null ? options : options.WithCredentials(_device.Identity.DeviceId, Password)).Build();
     }
 
     private async Task ConnectAsync(IMqttClient client, CancellationToken cancel)

@@ -4,7 +4,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
-using SmartCommunity.Edge.Commands;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Layout;
 
 /// <summary>Every device of a layout as a virtual device, connected to one MQTT server.</summary>
@@ -12,22 +12,20 @@ public sealed class VirtualBuilding : IAsyncDisposable
 {
     private readonly Dictionary<string, VirtualDevice> _devices;
 
-    /// <param name="commandKeys">
-    /// Where each device's command key comes from, e.g. the edge's registry: a device with one takes only signed
-    /// commands (hardware-docs/protocol.md §4.5). Null: every device takes unsigned commands, as in development.
+    /// <param name="credentials">
+    /// What the edge issued per device id (e.g. <c>DeviceRegistry.IssueCredentialsAsync</c>): a device with some logs in
+    /// with its password and takes only signed commands (hardware-docs/security.md §3, protocol.md §4.5). Null or
+    /// missing: the device logs in without a password and takes unsigned commands, as in development.
     /// </param>
-    public VirtualBuilding(BuildingLayout layout, string host, int port, TimeProvider time, TimeSpan tick, ICommandKeys? commandKeys = null)
+    public VirtualBuilding(BuildingLayout layout, string host, int port, TimeProvider time, TimeSpan tick, IReadOnlyDictionary<string, DeviceSecrets>? credentials = null)
     {
         Layout = layout;
         _devices = layout.Devices.ToDictionary(d => d.Id, d => VirtualDevice.Create(d, host, port, time, tick));
-        if (commandKeys is not null)
+        foreach (VirtualDevice device in _devices.Values)
         {
-            foreach (VirtualDevice device in _devices.Values)
+            if (credentials?.GetValueOrDefault(device.Definition.Id) is { } secrets)
             {
-                if (commandKeys.SigningKeyFor(device.Definition.Id) is { } key)
-                {
-                    device.UseCommandKey(key.Id, key.Key);
-                }
+                device.UseCredentials(secrets);
             }
         }
     }

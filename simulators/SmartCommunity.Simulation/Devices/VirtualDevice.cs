@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Firmware.Boot;
 using SmartCommunity.Firmware.Devices.DoorController;
@@ -152,6 +153,7 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     private TimeSpan _reconnectPause = FirstReconnectPause;
     private long _commandKeyId;
     private byte[]? _commandKey;
+    private string? _mqttPassword;
 
     private VirtualDevice(DeviceDefinition definition, string host, int port, TimeProvider time, TimeSpan tick)
     {
@@ -165,18 +167,22 @@ public sealed partial class VirtualDevice : IAsyncDisposable
     public DeviceDefinition Definition { get; private set; }
 
     /// <summary>
-    /// Gives the device a command key as its configuration bundle would ("commandKeyId", "commandKey"; protocol.md
-    /// §4.5, §7): from then on, and after every reboot, it takes only commands signed under it (or under a key
-    /// it rotated to since, kept in its store). Before <see cref="Start"/> or <see cref="StartManual"/>.
+    /// Gives the device the credentials the edge issued for it, as its configuration bundle would (protocol.md §7):
+    /// it logs in to the broker with its id and password (hardware-docs/security.md §3), and takes only commands signed
+    /// under its command key (or under a key it rotated to since, kept in its store; §4.5), after every reboot too.
+    /// Before <see cref="Start"/> or <see cref="StartManual"/>.
     /// </summary>
-    public void UseCommandKey(long keyId, byte[] key)
+    public void UseCredentials(DeviceSecrets secrets)
     {
-        _commandKeyId = keyId;
-        _commandKey = (byte[])key.Clone();
+        ArgumentNullException.ThrowIfNull(secrets);
+        _mqttPassword = secrets.MqttPassword;
+        _commandKeyId = secrets.SigningKeyId;
+        _commandKey = (byte[])secrets.SigningKey.Clone();
         _firmware.Commands.Keys.Configure(_commandKeyId, _commandKey, 0, Store);
+        _transport.Password = _mqttPassword;
     }
 
-    /// <summary>Whether the device was given a command key (<see cref="UseCommandKey"/>).</summary>
+    /// <summary>Whether the device was given a command key (<see cref="UseCredentials"/>).</summary>
     public bool HasCommandKey => _commandKey is not null;
 
     /// <summary>The running firmware; a reboot replaces it.</summary>
@@ -544,7 +550,7 @@ public sealed partial class VirtualDevice : IAsyncDisposable
             firmware.Commands.Keys.Configure(_commandKeyId, _commandKey, 0, Store);
         }
 
-        _transport = transport.Attach(new MqttDeviceTransport(_host, _port, firmware));
+        _transport = transport.Attach(new MqttDeviceTransport(_host, _port, firmware) { Password = _mqttPassword });
         _firmware = firmware;
         _clock = clock;
         Boot = boot;

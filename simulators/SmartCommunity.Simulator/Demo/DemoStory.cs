@@ -1,5 +1,6 @@
 namespace SmartCommunity.Simulator.Demo;
 
+using System.Collections.Generic;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -10,6 +11,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge;
 using SmartCommunity.Edge.Storage;
 using SmartCommunity.Protocol;
@@ -49,14 +51,15 @@ public sealed class DemoStory(string layoutPath, string dataDirectory, IAnsiCons
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await edge.Operators.IssueAsync("demo"));
 
         // Every device gets a command key from the registry, as the installer provisions it: the demo's commands go signed.
+        var credentials = new Dictionary<string, DeviceSecrets>();
         foreach (var device in edge.Layout.Devices)
         {
-            await edge.Registry.IssueCredentialsAsync(device.Id, "demo");
+            credentials[device.Id] = (await edge.Registry.IssueCredentialsAsync(device.Id, "demo"))!;
         }
 
-        await using var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, TimeSpan.FromMilliseconds(5), edge.Registry);
+        await using var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, TimeSpan.FromMilliseconds(5), credentials);
         community.Start();
-        Say($"{community.Devices.Count()} virtual devices started, each with its command key (commands go signed): they come up released and wait for their building's fire state");
+        Say($"{community.Devices.Count()} virtual devices started, each logging in with its password and holding its command key (commands go signed): they come up released and wait for their building's fire state");
 
         var doors = community.Devices.Where(d => d.DoorOutput is not null).ToList();
         if (!await Check("every door reads its building's fire state as clear and energises", () => doors.All(d => d.DoorOutput!.Energised)))

@@ -1,5 +1,6 @@
 namespace SmartCommunity.Edge.Tests.Integration;
 
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Net;
@@ -9,6 +10,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using SmartCommunity.Edge.Registry;
 using SmartCommunity.Edge.Commands;
 using SmartCommunity.Edge.Layout;
 using SmartCommunity.Edge.Operators;
@@ -173,8 +175,9 @@ public sealed class SignedCommandTests
 
         public static async Task<SignedDoor> StartAsync(EdgeHost edge)
         {
-            await edge.Registry.IssueCredentialsAsync(DoorId, "installer");
-            var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, EdgeRig.Tick, edge.Registry);
+            DeviceSecrets secrets = (await edge.Registry.IssueCredentialsAsync(DoorId, "installer"))!;
+            var community = new VirtualBuilding(edge.Layout, "127.0.0.1", edge.MqttPort, TimeProvider.System, EdgeRig.Tick,
+                new Dictionary<string, DeviceSecrets> { [DoorId] = secrets });
             community.Start();
             var rig = new SignedDoor(edge, community);
             Assert.IsTrue(rig.Door.HasCommandKey);

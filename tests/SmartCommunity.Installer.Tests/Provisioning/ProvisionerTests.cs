@@ -104,6 +104,9 @@ public sealed class ProvisionerTests
         Assert.AreNotEqual(oldPassword, newPassword);
         Assert.IsFalse(edge.Registry.VerifyPassword(InstallerRig.Door, oldPassword));
         Assert.IsTrue(edge.Registry.VerifyPassword(InstallerRig.Door, newPassword));
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(rotated.BundlePath));
+        Assert.AreEqual(edge.Registry.SigningKeyFor(InstallerRig.Door)!.Id, json.RootElement.GetProperty("commandKeyId").GetInt32(), "the bundle names the key the edge now signs with");
+        Assert.AreEqual(Convert.ToHexStringLower(edge.Registry.SigningKey(InstallerRig.Door)!), json.RootElement.GetProperty("commandKey").GetString());
     }
 
     [TestMethod]

@@ -341,7 +341,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             VirtualDevice device = VirtualDevice.Create(definition, "127.0.0.1", Edge.MqttPort, Time, Scenario.Timing.Tick);
             if (Scenario.SignedCommands && await Edge.Registry.IssueCredentialsAsync(definition.Id, OperatorName) is { } secrets)
             {
-                device.UseCommandKey(secrets.SigningKeyId, secrets.SigningKey);
+                device.UseCredentials(secrets);
             }
 
             device.StartManual();
