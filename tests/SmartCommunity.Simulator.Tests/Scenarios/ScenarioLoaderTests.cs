@@ -238,6 +238,39 @@ public sealed class ScenarioLoaderTests
     }
 
     [TestMethod]
+    public void Load_BuildingSumOfAMediumKeptInSeveralUnits_AsksForTheUnit()
+    {
+        // The metering site keeps flat 1's electricity in Wh and flat 2's in kWh: the edge sums them apart.
+        ScenarioException error = LoadFails($$"""
+            scenario: ambiguous-sum
+            layout: {{ScenarioFiles.MeteringLayout}}
+            steps:
+              - at: 15m
+                expect:
+                  - consumption: { building: b1, medium: electricity, interval: 15m, start: 0s, value: 0.200, within: 5m }
+            """);
+
+        Assert.AreEqual(6, error.Line);
+        StringAssert.Contains(error.Reason, "those electricity meters are kept in Wh, kWh, summed apart; name one with unit:");
+    }
+
+    [TestMethod]
+    public void Load_SumInAUnitNoMeterIsKeptIn_ListsTheUnits()
+    {
+        ScenarioException error = LoadFails($$"""
+            scenario: wrong-unit
+            layout: {{ScenarioFiles.MeteringLayout}}
+            steps:
+              - at: 15m
+                expect:
+                  - consumption: { building: b1, medium: electricity, unit: MWh, interval: 15m, start: 0s, value: 0.200, within: 5m }
+            """);
+
+        Assert.AreEqual(6, error.Line);
+        StringAssert.Contains(error.Reason, "no electricity meter there is kept in 'MWh'; they are kept in Wh, kWh");
+    }
+
+    [TestMethod]
     public void Load_LayoutNotFound_PointsAtTheLayoutLine()
     {
         ScenarioException error = LoadFails("""

@@ -1,11 +1,13 @@
 namespace SmartCommunity.Simulator.Tests.Simulation;
 
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Layout;
+using SmartCommunity.Edge.Metering;
 using SmartCommunity.Firmware.Devices.PulseMeter;
 using SmartCommunity.Simulation.Devices;
 using SmartCommunity.Simulation.Hardware;
@@ -34,6 +36,26 @@ public sealed class VirtualPulseMeterTests
         Assert.AreEqual(24, device.PulseTrain(1)!.Emitted);
         Assert.AreEqual(24, channel.Pulses);
         Assert.AreEqual(0, channel.Input.Rejected);
+    }
+
+    [TestMethod]
+    public async Task Step_RegisterWrapsInTheLayout_FirmwareTotalWrapsWithItAndPulsesCountOn()
+    {
+        // b1-flat2-meter ch2: 1 Wh/pulse from 99999.900 kWh on a register of 100 000 kWh (ch2RolloverMilli), as the
+        // edge's rollover 99999.999 for b1-flat2-power says.
+        var time = new FakeTimeProvider();
+        await using VirtualDevice device = Create("b1-flat2-meter", time);
+        device.StartManual();
+
+        Start(device, time, channel: 2, ratePerHour: 2000m, TimeSpan.FromMinutes(6));
+        Run(device, time, TimeSpan.FromMinutes(7), TimeSpan.FromSeconds(1));
+
+        PulseChannel channel = ((PulseMeter)device.Firmware).Channel(2);
+        Assert.AreEqual(200, device.PulseTrain(2)!.Emitted);
+        Assert.AreEqual(200, channel.Pulses);
+        Assert.AreEqual(100000L, channel.TotalMilli, "99 999 900 Wh + 200 Wh is 100 Wh past the wrap");
+        MeterDefinition meter = Layout.Buildings[0].Metering.Meters.First(m => m.Id == "b1-flat2-power");
+        Assert.AreEqual(meter.Modulus, meter.Convert(channel.Settings.RolloverMilli / 1000m), "the device's register is the edge's");
     }
 
     [TestMethod]

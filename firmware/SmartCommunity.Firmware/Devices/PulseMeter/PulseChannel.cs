@@ -51,8 +51,11 @@ public sealed class PulseChannel
     /// <summary>Cumulative valid pulses: the restored count plus those counted since boot.</summary>
     public long Pulses => _pulses;
 
-    /// <summary>The total in thousandths of the unit: starting reading + pulses × constant, exact.</summary>
-    public long TotalMilli => _settings.StartMilli + (_pulses * _settings.MilliPerPulse);
+    /// <summary>
+    /// The total in thousandths of the unit as the meter's register shows it: starting reading + pulses × constant,
+    /// exact, modulo the channel's rollover when it has one (<see cref="PulseChannelSettings.RegisterMilli"/>).
+    /// </summary>
+    public long TotalMilli => _settings.RegisterMilli(_pulses);
 
     public bool LeakSuspected => _leakSuspected;
 

@@ -21,6 +21,14 @@ public sealed class PulseChannelSettings
     /// <summary>The meter's register at commissioning, in thousandths of <see cref="Unit"/>.</summary>
     public long StartMilli;
 
+    /// <summary>
+    /// The modulus of the meter's register in thousandths of <see cref="Unit"/>: its largest value plus one step of its
+    /// last digit, the amount after which it shows zero again (an 8-digit 99999.999 kWh register counted in Wh:
+    /// 100 000 kWh = 100 000 000 Wh = 100000000000). 0, the default, is a register that never wraps. With it set,
+    /// the total follows the register's display; the pulses stay cumulative (hardware-docs/pulse-meter.md, "Register rollover").
+    /// </summary>
+    public long RolloverMilli;
+
     /// <summary>A gap between pulses at least this long ends a run of flow.</summary>
     public long QuietGapMs = 30L * 60 * 1000;
 
@@ -28,6 +36,34 @@ public sealed class PulseChannelSettings
     public long LeakSuspicionMs;
 
     public bool IsFitted => Medium != MeterMedium.None;
+
+    /// <summary>
+    /// The register after <paramref name="pulses"/> (cumulative, never negative) in thousandths of the unit: the start
+    /// plus pulses × constant, reduced modulo <see cref="RolloverMilli"/> when it is set. Exact with no overflow for
+    /// validated settings: the modular product is built bit by bit of the constant (below 2^30), so no intermediate
+    /// exceeds twice the rollover (at most 2 × 10^15), whatever the pulse count.
+    /// </summary>
+    public long RegisterMilli(long pulses)
+    {
+        long rollover = RolloverMilli;
+        if (rollover <= 0)
+        {
+            return StartMilli + (pulses * MilliPerPulse);
+        }
+
+        long product = 0;
+        long factor = pulses % rollover;
+        for (int bit = 30; bit >= 0; bit--)
+        {
+            product = (product * 2) % rollover;
+            if (((MilliPerPulse >> bit) & 1) != 0)
+            {
+                product = (product + factor) % rollover;
+            }
+        }
+
+        return ((StartMilli % rollover) + product) % rollover;
+    }
 
     /// <summary>The unit actually used: <see cref="Unit"/>, or the medium's usual one when it is Default.</summary>
     public MeterUnit EffectiveUnit

@@ -5,7 +5,7 @@ using SmartCommunity.Firmware.Boot;
 /// <summary>
 /// Pulse meter parameters from the device configuration bundle (hardware-docs/pulse-meter.md, "Parameters"): the
 /// device-wide timing, then per channel N (1-4) the keys <c>chNMedium</c>, <c>chNUnit</c>, <c>chNMilliPerPulse</c>,
-/// <c>chNStartMilli</c>, <c>chNQuietGapMs</c> and <c>chNLeakSuspicionMs</c>. <see cref="Validate"/> says what is
+/// <c>chNStartMilli</c>, <c>chNRolloverMilli</c>, <c>chNQuietGapMs</c> and <c>chNLeakSuspicionMs</c>. <see cref="Validate"/> says what is
 /// wrong with a set of them; the meter refuses to count with settings that fail it, since residents are billed
 /// from these figures.
 /// </summary>
@@ -17,6 +17,17 @@ public sealed class PulseMeterSettings
     public const long MaxMilliPerPulse = 1000000000;
 
     public const long MaxStartMilli = 1000000000000000;
+
+    /// <summary>Largest register modulus (<see cref="PulseChannelSettings.RolloverMilli"/>), in thousandths of the unit.</summary>
+    public const long MaxRolloverMilli = 1000000000000000;
+
+    /// <summary>
+    /// Least pulses in one turn of a wrapping register: the rollover must be at least this many constants. The edge
+    /// takes a drop as a wrap only from the register's top tenth to its bottom tenth (hardware-docs/metering.md), so a
+    /// tenth of a turn (1 000 pulses) must take longer than a few readings: at the S0 rate limit (a pulse per 60 ms)
+    /// that is 60 s, six report periods at the default <see cref="ReportMs"/>.
+    /// </summary>
+    public const long MinPulsesPerRollover = 10000;
 
     /// <summary>Least <see cref="SaveEveryMs"/>: the store is flash, and every save wears it (pulse-meter.md, "Persistence").</summary>
     public const long MinSaveEveryMs = 1000;
@@ -82,6 +93,7 @@ public sealed class PulseMeterSettings
             c.Unit = (MeterUnit)(int)Code(parameters.Parameter(prefix + "Unit", (long)c.Unit));
             c.MilliPerPulse = parameters.Parameter(prefix + "MilliPerPulse", c.MilliPerPulse);
             c.StartMilli = parameters.Parameter(prefix + "StartMilli", c.StartMilli);
+            c.RolloverMilli = parameters.Parameter(prefix + "RolloverMilli", c.RolloverMilli);
             c.QuietGapMs = parameters.Parameter(prefix + "QuietGapMs", c.QuietGapMs);
             c.LeakSuspicionMs = parameters.Parameter(
                 prefix + "LeakSuspicionMs", PulseChannelSettings.DefaultLeakSuspicionMs(c.Medium));
@@ -196,6 +208,21 @@ public sealed class PulseMeterSettings
         if (c.StartMilli < 0 || c.StartMilli > MaxStartMilli)
         {
             return key + "StartMilli must be 0-1000000000000000 thousandths of the unit (the meter's register at commissioning)";
+        }
+
+        if (c.RolloverMilli != 0)
+        {
+            // Divided, not multiplied, so the check cannot overflow whatever the constant's bound becomes.
+            if (c.RolloverMilli < 0 || c.RolloverMilli > MaxRolloverMilli || c.RolloverMilli / MinPulsesPerRollover < c.MilliPerPulse)
+            {
+                return key + "RolloverMilli must be 0 (the register never wraps) or the register's modulus in thousandths of the unit, "
+                    + "at least 10000 x " + ch + "MilliPerPulse and at most 1000000000000000 (99999.999 kWh counted in Wh: 100000000000)";
+            }
+
+            if (c.StartMilli >= c.RolloverMilli)
+            {
+                return key + "StartMilli must be below " + ch + "RolloverMilli (the register shows less than its modulus)";
+            }
         }
 
         if (c.QuietGapMs < 1000)

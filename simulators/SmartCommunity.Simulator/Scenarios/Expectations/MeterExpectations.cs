@@ -26,8 +26,8 @@ public static class MeterExpectations
             "meter-reading: { meter, total?, lostAtMost? } the edge's latest reading of the meter is total exactly; with lostAtMost, it is never above the simulated meter's register and at most that much below what the meter pulsed while its device was powered (both in measuredIn)",
             ExpectationModes.Both, ["meter", "total", "lostAtMost"], BindReading));
         registry.Add(new ExpectationKind("consumption",
-            "consumption: { meter | flat+building | building, interval?: hour, start, value?: <decimal>|gap, status?, flag?, medium?, scope? } the interval of that kind starting start after the scenario began: its value exactly (gap = no figure), its status (measured, estimated, gap, pending) and a flag it carries; a flat or building sum by medium (and scope flats|common)",
-            ExpectationModes.Both, ["meter", "flat", "building", "interval", "start", "value", "status", "flag", "medium", "scope"], BindConsumption));
+            "consumption: { meter | flat+building | building, interval?: hour, start, value?: <decimal>|gap, status?, flag?, medium?, scope?, unit? } the interval of that kind starting start after the scenario began: its value exactly (gap = no figure), its status (measured, estimated, gap, pending) and a flag it carries; a flat or building sum by medium (and scope flats|common, and unit when its meters are kept in several)",
+            ExpectationModes.Both, ["meter", "flat", "building", "interval", "start", "value", "status", "flag", "medium", "scope", "unit"], BindConsumption));
         registry.Add(new ExpectationKind("counted-once",
             "counted-once: { device } no channel of the pulse meter device has counted more pulses than its simulated meter emitted, and no meter it feeds shows more at the edge than the meter's register",
             ExpectationModes.Both, ["device"], BindCountedOnce));
@@ -107,6 +107,11 @@ public static class MeterExpectations
         if (a.Has("meter"))
         {
             MeterDefinition meter = MeterStimuli.Meter(a, "meter");
+            if (a.OptionalText("unit") is { } unit && unit != meter.MeasuredIn)
+            {
+                throw a.Error("unit", $"{meter.Id} is kept in {meter.MeasuredIn}, not '{unit}'");
+            }
+
             target = meter.Id;
             read = (edge, from) =>
             {
@@ -140,11 +145,26 @@ public static class MeterExpectations
             }
 
             medium ??= media[0];
+
+            // The edge sums per medium and unit (hardware-docs/metering.md, "Sums"): with several units there are several sums.
+            string[] units = members.Where(m => m.Medium == medium).Select(m => m.MeasuredIn).Distinct().ToArray();
+            string? unit = a.OptionalText("unit");
+            if (unit is null && units.Length > 1)
+            {
+                throw a.Error($"those {medium} meters are kept in {string.Join(", ", units)}, summed apart; name one with unit:");
+            }
+
+            if (unit is not null && !units.Contains(unit))
+            {
+                throw a.Error("unit", $"no {medium} meter there is kept in '{unit}'; they are kept in {string.Join(", ", units)}");
+            }
+
+            unit ??= units.FirstOrDefault();
             target = flat is null ? $"{building} ({scope}, {medium})" : $"{flat} of {building} ({medium})";
             read = (edge, from) =>
             {
                 ConsumptionSum? s = edge.Meters.Sums(building, flat, kind, from, from.AddTicks(1))
-                    .FirstOrDefault(x => x.Medium == medium && (flat is not null || x.Scope == scope));
+                    .FirstOrDefault(x => x.Medium == medium && (unit is null || x.MeasuredIn == unit) && (flat is not null || x.Scope == scope));
                 if (s is null)
                 {
                     return null;

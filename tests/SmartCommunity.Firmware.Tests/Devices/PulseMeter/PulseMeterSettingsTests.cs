@@ -57,6 +57,10 @@ public sealed class PulseMeterSettingsTests
     [DataRow("\"ch1MilliPerPulse\":0", "ch1MilliPerPulse")]
     [DataRow("\"ch1StartMilli\":-5", "ch1StartMilli")]
     [DataRow("\"ch1QuietGapMs\":500", "ch1QuietGapMs")]
+    [DataRow("\"ch1RolloverMilli\":-1", "ch1RolloverMilli")]
+    [DataRow("\"ch1RolloverMilli\":9999999", "ch1RolloverMilli")]
+    [DataRow("\"ch1RolloverMilli\":1000000000000001,\"ch1MilliPerPulse\":1", "ch1RolloverMilli")]
+    [DataRow("\"ch1RolloverMilli\":10000000,\"ch1StartMilli\":10000000", "ch1StartMilli")]
     [DataRow("\"ch1LeakSuspicionMs\":60000,\"ch1QuietGapMs\":60000", "ch1LeakSuspicionMs")]
     [DataRow("\"minOnMs\":0", "minOnMs")]
     [DataRow("\"bounceMs\":30", "bounceMs")]
@@ -69,6 +73,33 @@ public sealed class PulseMeterSettingsTests
 
         Assert.IsNotNull(error);
         Assert.Contains(expected, error);
+    }
+
+    [TestMethod]
+    public void Read_RolloverKey_ThatChannelWrapsAndOthersDoNot()
+    {
+        PulseMeterSettings settings = PulseMeterSettings.Read(Bundle(
+            "\"ch2Medium\":4,\"ch2MilliPerPulse\":1000,\"ch2StartMilli\":99999900000,\"ch2RolloverMilli\":100000000000"));
+
+        Assert.AreEqual(100000000000L, settings.Channel(2).RolloverMilli);
+        Assert.AreEqual(0L, settings.Channel(1).RolloverMilli, "no rollover unless given");
+        Assert.IsNull(settings.Validate());
+    }
+
+    [TestMethod]
+    [DataRow(1000L, 10000000L)]
+    [DataRow(1250L, 12500000L)]
+    [DataRow(1L, 1000000000000000L)]
+    public void Validate_RolloverOfTenThousandPulsesUpToTheMaximum_Accepted(long milliPerPulse, long rolloverMilli)
+    {
+        PulseMeterSettings settings = new PulseMeterSettings();
+        settings.Channel(1).MilliPerPulse = milliPerPulse;
+        settings.Channel(1).RolloverMilli = rolloverMilli;
+        settings.Channel(1).StartMilli = rolloverMilli - 1;
+
+        Assert.IsNull(settings.Validate());
+        settings.Channel(1).RolloverMilli = rolloverMilli - 1;
+        Assert.IsNotNull(settings.Validate(), "one less is refused: below 10 000 pulses, or the start not below it");
     }
 
     [TestMethod]

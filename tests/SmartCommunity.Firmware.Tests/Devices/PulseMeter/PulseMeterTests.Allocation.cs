@@ -21,10 +21,12 @@ public sealed partial class PulseMeterTests
         long executed = rig.Meter.Commands.Executed;
         long rejectedCommands = rig.Meter.Commands.Rejected;
         long published = rig.Transport.PublishCount;
+        Assert.IsGreaterThan(rig.Settings.Channel(4).StartMilli, rig.Meter.Channel(4).TotalMilli, "not wrapped before the measured cycles");
 
         long allocated = Allocations.During(() => traffic.Run(MeterTraffic.Cycle * 2));
 
         Assert.AreEqual(0L, allocated, "bytes allocated by two cycles of pulse meter steps");
+        Assert.IsLessThan(rig.Settings.Channel(4).StartMilli, rig.Meter.Channel(4).TotalMilli, "channel 4's register wrapped while measured");
         Assert.IsGreaterThan(pulses + 1000, rig.Meter.Channel(1).Pulses + rig.Meter.Channel(4).Pulses);
         Assert.IsGreaterThan(rejected + 10, rig.Meter.Channel(2).Input.Rejected);
         Assert.IsGreaterThan(saves + 10, rig.Meter.Records.Saves);
@@ -62,6 +64,10 @@ public sealed partial class PulseMeterTests
             s.HeartbeatMs = 10000;
             s.Channel(1).QuietGapMs = 5000;
             s.Channel(1).LeakSuspicionMs = 60000;
+
+            // Channel 4's register wraps in the measured cycles (about 200 pulses a cycle, 300 to the wrap).
+            s.Channel(4).RolloverMilli = PulseMeterSettings.MinPulsesPerRollover * 1250;
+            s.Channel(4).StartMilli = s.Channel(4).RolloverMilli - (300 * 1250);
             return s;
         }
 
