@@ -14,53 +14,40 @@ using SmartCommunity.Edge.Storage;
 /// statements only; they share SQLite's write lock with the event log's group commits. Thread-safe (one statement
 /// at a time); the <see cref="CallDesk"/> serialises the changes themselves, the API only reads.
 /// </summary>
-internal sealed class CallStore : IDisposable
+internal sealed class CallStore : SqliteTables
 {
     private const string Columns = "id, device, call, kind, site, building, unit, boot, idle_ms, opened_at, state, escalation_from, elapsed_ms, saved_at, steps, alert_id, token, " +
         "acked_by, acked_via, acked_at, closed_reason, closed_at";
 
-    private readonly SqliteConnection _connection;
-    private readonly object _lock = new();
-    private bool _disposed;
-
     public CallStore(string databasePath)
+        : base(databasePath, """
+            CREATE TABLE IF NOT EXISTS calls (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              device TEXT NOT NULL,
+              call TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              site TEXT NOT NULL,
+              building TEXT NOT NULL,
+              unit TEXT,
+              boot INTEGER NOT NULL,
+              idle_ms INTEGER,
+              opened_at TEXT NOT NULL,
+              state TEXT NOT NULL,
+              escalation_from TEXT,
+              elapsed_ms INTEGER NOT NULL,
+              saved_at TEXT NOT NULL,
+              steps TEXT NOT NULL,
+              alert_id INTEGER,
+              token TEXT NOT NULL,
+              acked_by TEXT,
+              acked_via TEXT,
+              acked_at TEXT,
+              closed_reason TEXT,
+              closed_at TEXT);
+            CREATE INDEX IF NOT EXISTS calls_by_call ON calls(device, call, id);
+            CREATE INDEX IF NOT EXISTS calls_by_state ON calls(state, id);
+            """)
     {
-        _connection = EdgeDatabase.Open(databasePath);
-        try
-        {
-            Execute("""
-                CREATE TABLE IF NOT EXISTS calls (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  device TEXT NOT NULL,
-                  call TEXT NOT NULL,
-                  kind TEXT NOT NULL,
-                  site TEXT NOT NULL,
-                  building TEXT NOT NULL,
-                  unit TEXT,
-                  boot INTEGER NOT NULL,
-                  idle_ms INTEGER,
-                  opened_at TEXT NOT NULL,
-                  state TEXT NOT NULL,
-                  escalation_from TEXT,
-                  elapsed_ms INTEGER NOT NULL,
-                  saved_at TEXT NOT NULL,
-                  steps TEXT NOT NULL,
-                  alert_id INTEGER,
-                  token TEXT NOT NULL,
-                  acked_by TEXT,
-                  acked_via TEXT,
-                  acked_at TEXT,
-                  closed_reason TEXT,
-                  closed_at TEXT);
-                CREATE INDEX IF NOT EXISTS calls_by_call ON calls(device, call, id);
-                CREATE INDEX IF NOT EXISTS calls_by_state ON calls(state, id);
-                """);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
     }
 
     /// <summary>Held and open calls, oldest first.</summary>
@@ -76,28 +63,17 @@ internal sealed class CallStore : IDisposable
         Query($"SELECT {Columns} FROM calls ORDER BY id DESC LIMIT $limit", ("$limit", limit));
 
     /// <summary>Stores a new call and returns it with its row id.</summary>
-    public EmergencyCall Insert(EmergencyCall call)
+    public EmergencyCall Insert(EmergencyCall call) => call with
     {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return call with { Id = InsertRow(call) };
-        }
-    }
-
-    private long InsertRow(EmergencyCall call)
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = """
+        Id = (long)Scalar("""
             INSERT INTO calls (device, call, kind, site, building, unit, boot, idle_ms, opened_at, state, escalation_from, elapsed_ms, saved_at, steps, alert_id, token)
             VALUES ($device, $call, $kind, $site, $building, $unit, $boot, $idle, $opened, $state, $from, $elapsed, $saved, $steps, $alert, $token) RETURNING id
-            """;
-        Bind(command, ("$device", call.Device), ("$call", call.CallId), ("$kind", EmergencyCall.NameOf(call.Kind)), ("$site", call.Site), ("$building", call.Building),
+            """,
+            ("$device", call.Device), ("$call", call.CallId), ("$kind", EmergencyCall.NameOf(call.Kind)), ("$site", call.Site), ("$building", call.Building),
             ("$unit", call.Unit), ("$boot", call.Boot), ("$idle", call.IdleMs), ("$opened", Text(call.OpenedAt)), ("$state", EmergencyCall.NameOf(call.State)),
             ("$from", Text(call.EscalationFrom)), ("$elapsed", (long)call.ElapsedAtSave.TotalMilliseconds), ("$saved", Text(call.SavedAt)), ("$steps", Steps(call.Steps)),
-            ("$alert", call.AlertId), ("$token", call.Token));
-        return (long)command.ExecuteScalar()!;
-    }
+            ("$alert", call.AlertId), ("$token", call.Token))!,
+    };
 
     /// <summary>Writes everything that can change about a call.</summary>
     public void Update(EmergencyCall call) =>
@@ -109,60 +85,10 @@ internal sealed class CallStore : IDisposable
             ("$saved", Text(call.SavedAt)), ("$steps", Steps(call.Steps)), ("$alert", call.AlertId), ("$ackBy", call.AcknowledgedBy), ("$ackVia", call.AcknowledgedVia),
             ("$ackAt", Text(call.AcknowledgedAt)), ("$reason", call.ClosedReason), ("$closedAt", Text(call.ClosedAt)), ("$id", call.Id));
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-            _connection.Dispose();
-        }
-    }
+    // Rows as calls; none once the store is closed (the edge stopping).
+    private List<EmergencyCall> Query(string sql, params (string Name, object? Value)[] parameters) => ReadAll(sql, CallFrom, parameters);
 
-    /// <summary>Rows as calls; none once the store is closed (the edge stopping).</summary>
-    private List<EmergencyCall> Query(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            return _disposed ? [] : QueryOpen(sql, parameters);
-        }
-    }
-
-    private List<EmergencyCall> QueryOpen(string sql, (string Name, object? Value)[] parameters)
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = sql;
-        Bind(command, parameters);
-        using SqliteDataReader reader = command.ExecuteReader();
-        var calls = new List<EmergencyCall>();
-        while (reader.Read())
-        {
-            calls.Add(Read(reader));
-        }
-
-        return calls;
-    }
-
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private static void Bind(SqliteCommand command, params (string Name, object? Value)[] parameters)
-    {
-        foreach ((string name, object? value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
-
-    private static EmergencyCall Read(SqliteDataReader r) => new(
+    private static EmergencyCall CallFrom(SqliteDataReader r) => new(
         r.GetInt64(0),
         r.GetString(1),
         r.GetString(2),
@@ -210,12 +136,6 @@ internal sealed class CallStore : IDisposable
 
         return steps;
     }
-
-    private static string? Text(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : Time(reader.GetString(column));
 
     private sealed record StoredStep(string Stage, string? Relay, string At);
 }

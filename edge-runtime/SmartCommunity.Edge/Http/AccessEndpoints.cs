@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,7 +17,7 @@ using SmartCommunity.Edge.Layout;
 /// allow-lists and their sync, door groups, anti-passback resets and the audit trail. Every change is audited with
 /// the operator's name; every refusal is problem+json saying what to fix.
 /// </summary>
-public static partial class AccessEndpoints
+public static class AccessEndpoints
 {
     private const string CardExample = """{"name":"A. Resident","unit":"flat 12","validFrom":"2026-01-01T00:00:00Z","validTo":"2026-12-31T23:59:59Z","doors":["b1-lobby-entrance"],"groups":["residents"]}""";
 
@@ -77,8 +76,8 @@ public static partial class AccessEndpoints
             }
 
             var problems = new List<string>();
-            DateTimeOffset? from = Time(body.ValidFrom, "validFrom", problems);
-            DateTimeOffset? to = Time(body.ValidTo, "validTo", problems);
+            DateTimeOffset? from = ApiTime.Parse(body.ValidFrom, "validFrom", problems);
+            DateTimeOffset? to = ApiTime.Parse(body.ValidTo, "validTo", problems);
             var input = new AccessCardInput(body.Name ?? "", body.Unit, from, to, body.Doors ?? [], body.Groups ?? []);
             problems.AddRange(access.Validate(input));
             if (problems.Count > 0)
@@ -148,8 +147,8 @@ public static partial class AccessEndpoints
                 problems.Add($"card '{card}' must be the card number: 1-{CardNumber.MaxDigits} decimal digits");
             }
 
-            DateTimeOffset? from = Time(request.Query["from"].FirstOrDefault(), "from", problems);
-            DateTimeOffset? to = Time(request.Query["to"].FirstOrDefault(), "to", problems);
+            DateTimeOffset? from = ApiTime.Parse(request.Query["from"].FirstOrDefault(), "from", problems);
+            DateTimeOffset? to = ApiTime.Parse(request.Query["to"].FirstOrDefault(), "to", problems);
             if (from is { } f && to is { } t && f >= t)
             {
                 problems.Add("from must be before to");
@@ -177,26 +176,6 @@ public static partial class AccessEndpoints
     }
 
     private static IResult UnknownCard(string number) => Problems.NotFound("unknown card", $"no card {number}; GET /access/cards lists them, PUT /access/cards/{number} adds it");
-
-    // ISO 8601 with an explicit offset: a time without one would mean something else on a box in another time zone.
-    private static DateTimeOffset? Time(string? text, string name, List<string> problems)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (ExplicitOffset().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset time))
-        {
-            return time;
-        }
-
-        problems.Add($"{name} '{text}' must be an ISO 8601 time with its offset, e.g. 2026-01-31T00:00:00Z or 2026-01-31T01:00:00+01:00");
-        return null;
-    }
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")]
-    private static partial Regex ExplicitOffset();
 
     private static object CardView(AccessCard card) => new
     {

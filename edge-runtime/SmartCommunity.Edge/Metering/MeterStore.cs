@@ -10,61 +10,49 @@ using SmartCommunity.Edge.Storage;
 /// events (reset, rollover, replacement) and, per meter and interval kind, where the relayed consumption records
 /// have got to. Values are decimal text, times Unix milliseconds (UTC). Short statements only, one at a time.
 /// </summary>
-internal sealed class MeterStore : IDisposable
+internal sealed class MeterStore : SqliteTables
 {
-    private readonly SqliteConnection _connection;
-    private readonly object _lock = new();
-    private bool _disposed;
 
     public MeterStore(string databasePath)
+        : base(databasePath, """
+            CREATE TABLE IF NOT EXISTS meter_readings (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              meter TEXT NOT NULL,
+              at_ms INTEGER NOT NULL,
+              value TEXT NOT NULL,
+              raw TEXT NOT NULL,
+              raw_unit TEXT NOT NULL,
+              source TEXT NOT NULL,
+              detail TEXT);
+            CREATE INDEX IF NOT EXISTS meter_readings_by_time ON meter_readings(meter, at_ms, id);
+            CREATE TABLE IF NOT EXISTS meter_events (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              meter TEXT NOT NULL,
+              at_ms INTEGER NOT NULL,
+              kind TEXT NOT NULL,
+              before TEXT NOT NULL,
+              after TEXT NOT NULL,
+              by TEXT,
+              note TEXT);
+            CREATE INDEX IF NOT EXISTS meter_events_by_time ON meter_events(meter, at_ms, id);
+            CREATE TABLE IF NOT EXISTS meter_relayed (
+              meter TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              next_ms INTEGER NOT NULL,
+              PRIMARY KEY (meter, kind));
+            """)
     {
-        _connection = EdgeDatabase.Open(databasePath);
-        try
-        {
-            Execute("""
-                CREATE TABLE IF NOT EXISTS meter_readings (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  meter TEXT NOT NULL,
-                  at_ms INTEGER NOT NULL,
-                  value TEXT NOT NULL,
-                  raw TEXT NOT NULL,
-                  raw_unit TEXT NOT NULL,
-                  source TEXT NOT NULL,
-                  detail TEXT);
-                CREATE INDEX IF NOT EXISTS meter_readings_by_time ON meter_readings(meter, at_ms, id);
-                CREATE TABLE IF NOT EXISTS meter_events (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  meter TEXT NOT NULL,
-                  at_ms INTEGER NOT NULL,
-                  kind TEXT NOT NULL,
-                  before TEXT NOT NULL,
-                  after TEXT NOT NULL,
-                  by TEXT,
-                  note TEXT);
-                CREATE INDEX IF NOT EXISTS meter_events_by_time ON meter_events(meter, at_ms, id);
-                CREATE TABLE IF NOT EXISTS meter_relayed (
-                  meter TEXT NOT NULL,
-                  kind TEXT NOT NULL,
-                  next_ms INTEGER NOT NULL,
-                  PRIMARY KEY (meter, kind));
-                """);
-        }
-        catch
-        {
-            _connection.Dispose();
-            throw;
-        }
     }
 
     public long Insert(MeterReading r) =>
-        Scalar("""
+        ScalarNumber("""
             INSERT INTO meter_readings (meter, at_ms, value, raw, raw_unit, source, detail) VALUES ($meter, $at, $value, $raw, $unit, $source, $detail) RETURNING id
             """,
             ("$meter", r.Meter), ("$at", MeterValues.Milliseconds(r.At)), ("$value", MeterValues.Format(r.Value)), ("$raw", MeterValues.Format(r.Raw)),
             ("$unit", r.RawUnit), ("$source", r.Source), ("$detail", r.Detail)) ?? 0;
 
     public long Insert(MeterEvent e) =>
-        Scalar("""
+        ScalarNumber("""
             INSERT INTO meter_events (meter, at_ms, kind, before, after, by, note) VALUES ($meter, $at, $kind, $before, $after, $by, $note) RETURNING id
             """,
             ("$meter", e.Meter), ("$at", MeterValues.Milliseconds(e.At)), ("$kind", e.Kind), ("$before", MeterValues.Format(e.Before)),
@@ -72,53 +60,44 @@ internal sealed class MeterStore : IDisposable
 
     /// <summary>Readings with <paramref name="from"/> ≤ at ≤ <paramref name="to"/>, oldest first.</summary>
     public List<MeterReading> Readings(string meter, DateTimeOffset from, DateTimeOffset to, int limit = int.MaxValue) =>
-        ReadRows("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter AND at_ms BETWEEN $from AND $to ORDER BY at_ms, id LIMIT $limit",
+        ReadAll("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter AND at_ms BETWEEN $from AND $to ORDER BY at_ms, id LIMIT $limit",
             ReadReading, ("$meter", meter), ("$from", MeterValues.Milliseconds(from)), ("$to", MeterValues.Milliseconds(to)), ("$limit", limit));
 
     /// <summary>Only the times and values of the readings with <paramref name="from"/> ≤ at ≤ <paramref name="to"/>, oldest first: what consumption needs.</summary>
     public List<(DateTimeOffset At, decimal Value)> Levels(string meter, DateTimeOffset from, DateTimeOffset to) =>
-        ReadRows("SELECT at_ms, value FROM meter_readings WHERE meter = $meter AND at_ms BETWEEN $from AND $to ORDER BY at_ms, id",
+        ReadAll("SELECT at_ms, value FROM meter_readings WHERE meter = $meter AND at_ms BETWEEN $from AND $to ORDER BY at_ms, id",
             r => (MeterValues.Time(r.GetInt64(0)), MeterValues.Parse(r.GetString(1))), ("$meter", meter), ("$from", MeterValues.Milliseconds(from)), ("$to", MeterValues.Milliseconds(to)));
 
     /// <summary>The newest reading at or before <paramref name="at"/>, if any.</summary>
     public MeterReading? LatestAtOrBefore(string meter, DateTimeOffset at) =>
-        First(ReadRows("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter AND at_ms <= $at ORDER BY at_ms DESC, id DESC LIMIT 1",
+        First(ReadAll("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter AND at_ms <= $at ORDER BY at_ms DESC, id DESC LIMIT 1",
             ReadReading, ("$meter", meter), ("$at", MeterValues.Milliseconds(at))));
 
     public MeterReading? Latest(string meter) => LatestAtOrBefore(meter, DateTimeOffset.MaxValue.AddDays(-1));
 
     public MeterReading? FirstReading(string meter) =>
-        First(ReadRows("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter ORDER BY at_ms, id LIMIT 1",
+        First(ReadAll("SELECT id, meter, at_ms, value, raw, raw_unit, source, detail FROM meter_readings WHERE meter = $meter ORDER BY at_ms, id LIMIT 1",
             ReadReading, ("$meter", meter)));
 
     /// <summary>Events of <paramref name="kind"/> (all kinds when null) with <paramref name="from"/> ≤ at ≤ <paramref name="to"/>, oldest first.</summary>
     public List<MeterEvent> Events(string meter, DateTimeOffset from, DateTimeOffset to, string? kind = null) =>
-        ReadRows("SELECT id, meter, at_ms, kind, before, after, by, note FROM meter_events WHERE meter = $meter AND at_ms BETWEEN $from AND $to AND ($kind IS NULL OR kind = $kind) ORDER BY at_ms, id",
+        ReadAll("SELECT id, meter, at_ms, kind, before, after, by, note FROM meter_events WHERE meter = $meter AND at_ms BETWEEN $from AND $to AND ($kind IS NULL OR kind = $kind) ORDER BY at_ms, id",
             ReadEvent, ("$meter", meter), ("$from", MeterValues.Milliseconds(from)), ("$to", MeterValues.Milliseconds(to)), ("$kind", kind));
 
     public MeterEvent? LatestEvent(string meter, string kind) =>
-        First(ReadRows("SELECT id, meter, at_ms, kind, before, after, by, note FROM meter_events WHERE meter = $meter AND kind = $kind ORDER BY at_ms DESC, id DESC LIMIT 1",
+        First(ReadAll("SELECT id, meter, at_ms, kind, before, after, by, note FROM meter_events WHERE meter = $meter AND kind = $kind ORDER BY at_ms DESC, id DESC LIMIT 1",
             ReadEvent, ("$meter", meter), ("$kind", kind)));
 
     /// <summary>Where the relayed records of this meter and interval kind continue (the next interval's start), if any were relayed.</summary>
     public DateTimeOffset? NextToRelay(string meter, IntervalKind kind)
     {
-        long? ms = Scalar("SELECT next_ms FROM meter_relayed WHERE meter = $meter AND kind = $kind", ("$meter", meter), ("$kind", IntervalNames.NameOf(kind)));
+        long? ms = ScalarNumber("SELECT next_ms FROM meter_relayed WHERE meter = $meter AND kind = $kind", ("$meter", meter), ("$kind", IntervalNames.NameOf(kind)));
         return ms is { } value ? MeterValues.Time(value) : null;
     }
 
     public void SetNextToRelay(string meter, IntervalKind kind, DateTimeOffset next) =>
         Execute("INSERT INTO meter_relayed (meter, kind, next_ms) VALUES ($meter, $kind, $next) ON CONFLICT (meter, kind) DO UPDATE SET next_ms = excluded.next_ms",
             ("$meter", meter), ("$kind", IntervalNames.NameOf(kind)), ("$next", MeterValues.Milliseconds(next)));
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-            _connection.Dispose();
-        }
-    }
 
     private static T? First<T>(List<T> rows)
         where T : class => rows.Count > 0 ? rows[0] : null;
@@ -131,58 +110,5 @@ internal sealed class MeterStore : IDisposable
         r.GetInt64(0), r.GetString(1), MeterValues.Time(r.GetInt64(2)), r.GetString(3), MeterValues.Parse(r.GetString(4)), MeterValues.Parse(r.GetString(5)),
         r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7));
 
-    private List<T> ReadRows<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return [];
-            }
-
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            using SqliteDataReader reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
-            {
-                rows.Add(read(reader));
-            }
-
-            return rows;
-        }
-    }
-
-    private long? Scalar(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            return command.ExecuteScalar() is long value ? value : null;
-        }
-    }
-
-    private void Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using SqliteCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private static void Bind(SqliteCommand command, (string Name, object? Value)[] parameters)
-    {
-        foreach ((string name, object? value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
+    private long? ScalarNumber(string sql, params (string Name, object? Value)[] parameters) => Scalar(sql, parameters) is long value ? value : null;
 }

@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,7 +17,7 @@ using SmartCommunity.Edge.Parking;
 /// level, counted corrections, visitor passes, reserved places and the entry decisions. Every change is audited with
 /// the operator's name; every refusal is problem+json saying what to fix.
 /// </summary>
-public static partial class ParkingEndpoints
+public static class ParkingEndpoints
 {
     private const string PassExample = """{"carPark":"garage","name":"J. Visitor","plate":"AB-123-C","validFrom":"2026-05-01T08:00:00Z","validTo":"2026-05-01T20:00:00Z"}""";
     private const string CountExample = """{"levels":{"p0":12,"p1":30}}""";
@@ -49,8 +48,8 @@ public static partial class ParkingEndpoints
             }
 
             var problems = new List<string>();
-            DateTimeOffset? from = Time(body.ValidFrom, "validFrom", problems);
-            DateTimeOffset? to = Time(body.ValidTo, "validTo", problems);
+            DateTimeOffset? from = ApiTime.Parse(body.ValidFrom, "validFrom", problems);
+            DateTimeOffset? to = ApiTime.Parse(body.ValidTo, "validTo", problems);
             var input = new VisitorPassInput(body.Code, body.CarPark ?? "", body.Name, body.Plate, from, to);
             if (problems.Count == 0)
             {
@@ -166,26 +165,6 @@ public static partial class ParkingEndpoints
     private static IResult UnknownPass(string code) => Problems.NotFound("unknown visitor pass", $"no pass {code}; GET /parking/passes lists them");
 
     private static IResult UnknownCarPark(string carPark) => Problems.NotFound("unknown car park", $"no car park '{carPark}' in the layout; GET /parking lists them");
-
-    // ISO 8601 with an explicit offset, as the access API takes times: a time without one would shift with the box's zone.
-    private static DateTimeOffset? Time(string? text, string name, List<string> problems)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (ExplicitOffset().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset time))
-        {
-            return time;
-        }
-
-        problems.Add($"{name} '{text}' must be an ISO 8601 time with its offset, e.g. 2026-01-31T00:00:00Z");
-        return null;
-    }
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")]
-    private static partial Regex ExplicitOffset();
 
     private sealed record PassBody(string? Code, string? CarPark, string? Name, string? Plate, string? ValidFrom, string? ValidTo);
 

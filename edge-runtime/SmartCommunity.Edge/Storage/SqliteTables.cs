@@ -1,6 +1,7 @@
 namespace SmartCommunity.Edge.Storage;
 
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -91,6 +92,28 @@ internal abstract class SqliteTables : IDisposable
             {
                 row(reader);
             }
+        }
+    }
+
+    /// <summary>The rows, each made by <paramref name="row"/>; none once the store is closed (the edge stopping while a timer still asks).</summary>
+    protected List<T> ReadAll<T>(string sql, Func<SqliteDataReader, T> row, params (string Name, object? Value)[] parameters)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return [];
+            }
+
+            using SqliteCommand command = Command(sql, parameters);
+            using SqliteDataReader reader = command.ExecuteReader();
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(row(reader));
+            }
+
+            return rows;
         }
     }
 
