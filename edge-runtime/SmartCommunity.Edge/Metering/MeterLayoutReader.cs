@@ -181,7 +181,39 @@ public sealed partial class MeterLayoutReader(string file, HashSet<string> meter
         }
 
         TimeSpan? maxGap = meter.Children.TryGetValue(new YamlScalarNode("maxGap"), out YamlNode? gapNode) ? Gap(gapNode) : null;
-        return new MeterDefinition(id, building, unit, medium, measuredIn, source) { Rollover = rollover, Conversion = conversion, MaxGap = maxGap };
+        var definition = new MeterDefinition(id, building, unit, medium, measuredIn, source) { Rollover = rollover, Conversion = conversion, MaxGap = maxGap };
+        if (source is PulseSource pulse && WhyRegisterDiffers(definition, pulse, devices) is { } why)
+        {
+            throw Error(rolloverNode ?? meter["pulse"], why);
+        }
+
+        return definition;
+    }
+
+    /// <summary>
+    /// A pulse device whose channel wraps like the meter's dial (its chNRolloverMilli, hardware-docs/pulse-meter.md,
+    /// "Register rollover") must wrap where this meter's rollover says: otherwise every wrap would read as a reset and
+    /// the consumption across it would be lost, or the wrong modulus added.
+    /// </summary>
+    private static string? WhyRegisterDiffers(MeterDefinition meter, PulseSource pulse, IReadOnlyList<DeviceDefinition> devices)
+    {
+        string key = $"ch{pulse.Channel}RolloverMilli";
+        long deviceMilli = devices.First(d => d.Id == pulse.Device).Parameter(key, 0);
+        if (deviceMilli <= 0)
+        {
+            return null;
+        }
+
+        decimal deviceModulus = meter.Convert(deviceMilli / 1000m);
+        if (meter.Modulus is not { } modulus)
+        {
+            return $"device '{pulse.Device}' wraps channel {pulse.Channel} at {MeterValues.Format(deviceModulus)} {meter.MeasuredIn} ({key}), so meter '{meter.Id}' needs the same register: " +
+                $"a rollover (the register's largest value) that wraps there, e.g. rollover: {MeterValues.Format(deviceModulus - 0.001m)} for a register with 3 decimals";
+        }
+
+        return modulus == deviceModulus ? null
+            : $"rollover {MeterValues.Format(meter.Rollover!.Value)} {meter.MeasuredIn} wraps at {MeterValues.Format(modulus)}, but device '{pulse.Device}' wraps channel {pulse.Channel} at " +
+              $"{MeterValues.Format(deviceModulus)} {meter.MeasuredIn} ({key}); give both the same register";
     }
 
     private PulseSource ReadPulse(YamlNode node, string building, IReadOnlyList<DeviceDefinition> devices)

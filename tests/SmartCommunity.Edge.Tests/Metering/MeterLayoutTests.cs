@@ -145,6 +145,38 @@ public sealed class MeterLayoutTests
         Assert.Contains("unknown time zone 'Mars/Olympus'", error.Reason);
     }
 
+    // m1's channel 1 wraps like an 8-digit litre dial: at 100 000 L (hardware-docs/pulse-meter.md, "Register rollover").
+    private static readonly string HeadWithWrappingChannel = Head.Replace("kind: meter\n", "kind: meter\n                params: { ch1RolloverMilli: 100000000 }\n", StringComparison.Ordinal);
+
+    [TestMethod]
+    public void Parse_RolloverMatchingTheDevicesRegister_Accepted()
+    {
+        BuildingLayout layout = LayoutLoader.Parse(HeadWithWrappingChannel + Meter("w1", "medium: water", "measuredIn: m3", "pulse: { device: m1, channel: 1 }",
+            "conversion: { from: L, factor: 0.001 }", "rollover: 99.999"), File);
+
+        Assert.AreEqual(100m, layout.Buildings.Single().Metering.Meters.Single().Modulus);
+    }
+
+    [TestMethod]
+    public void Parse_DeviceWrapsButMeterHasNoRollover_RefusedWithTheRegisterToGive()
+    {
+        LayoutException error = ParseFails(HeadWithWrappingChannel + Meter("w1", "medium: water", "measuredIn: m3", "pulse: { device: m1, channel: 1 }",
+            "conversion: { from: L, factor: 0.001 }"));
+
+        Assert.Contains("wraps channel 1 at 100", error.Reason);
+        Assert.Contains("needs the same register", error.Reason);
+    }
+
+    [TestMethod]
+    public void Parse_RolloverDifferentFromTheDevicesRegister_Refused()
+    {
+        LayoutException error = ParseFails(HeadWithWrappingChannel + Meter("w1", "medium: water", "measuredIn: m3", "pulse: { device: m1, channel: 1 }",
+            "conversion: { from: L, factor: 0.001 }", "rollover: 999.999"));
+
+        Assert.Contains("give both the same register", error.Reason);
+        Assert.Contains("ch1RolloverMilli", error.Reason);
+    }
+
     private static string Meter(string id, params string[] keys) =>
         $"        - id: {id}\n" + string.Concat(keys.Select(k => $"          {k}\n"));
 
