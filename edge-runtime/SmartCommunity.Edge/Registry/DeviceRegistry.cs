@@ -39,6 +39,9 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials, ICommand
 
     // Unsealed command keys by device, so signing a burst of fire releases does not read SQLite per command.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CommandSigningKey?> _signingKeys = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Hash, byte[] Tag)> _verified = new(StringComparer.Ordinal);
+    private readonly byte[] _verifiedKey = RandomNumberGenerator.GetBytes(32);
+    private long _passwordHashChecks;
 
     private DeviceRegistry(string databasePath, BuildingLayout layout, BuildingKey key, EventLog log, TimeProvider time, ILogger logger)
     {
@@ -192,11 +195,38 @@ public sealed partial class DeviceRegistry : Broker.IDeviceCredentials, ICommand
     /// <summary>Whether an MQTT password was issued for the device (the broker then always asks for it).</summary>
     public bool HasCredentials(string id) => ReadColumn(id, "password_hash") is string;
 
+    /// <summary>
+    /// Whether <paramref name="password"/> is the device's current one. The hash (PBKDF2) costs tens of milliseconds
+    /// on a Pi, and after an edge restart every device reconnects at once: a password that verified against the
+    /// current hash is remembered as an HMAC under a key that lives only in this process, so its reconnects cost one
+    /// HMAC. Credentials issued again change the hash and miss the memory; a wrong password always pays the hash.
+    /// </summary>
     public bool VerifyPassword(string id, string password)
     {
-        string? stored = ReadColumn(id, "password_hash") as string;
-        return stored is not null && PasswordHash.Verify(password, stored);
+        ArgumentNullException.ThrowIfNull(password);
+        if (ReadColumn(id, "password_hash") is not string stored)
+        {
+            return false;
+        }
+
+        byte[] tag = HMACSHA256.HashData(_verifiedKey, Encoding.UTF8.GetBytes(password));
+        if (_verified.TryGetValue(id, out (string Hash, byte[] Tag) known) && known.Hash == stored && CryptographicOperations.FixedTimeEquals(known.Tag, tag))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _passwordHashChecks);
+        if (!PasswordHash.Verify(password, stored))
+        {
+            return false;
+        }
+
+        _verified[id] = (stored, tag);
+        return true;
     }
+
+    /// <summary>How many password checks had to run the slow hash (the rest were remembered; <see cref="VerifyPassword"/>).</summary>
+    public long PasswordHashChecks => Interlocked.Read(ref _passwordHashChecks);
 
     /// <summary>The device's command-signing key, unsealed; null when none was issued.</summary>
     public byte[]? SigningKey(string id) => ReadColumn(id, "signing_key") is byte[] sealedKey ? _key.Open(sealedKey, id) : null;

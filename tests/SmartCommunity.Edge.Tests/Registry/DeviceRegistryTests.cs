@@ -137,6 +137,30 @@ public sealed class DeviceRegistryTests
     }
 
     [TestMethod]
+    public async Task VerifyPassword_Reconnects_HashRunsOnceAndNewCredentialsAreCheckedAgain()
+    {
+        using var data = new TempFolder();
+        await using var rig = await Rig.OpenAsync(data, Layout);
+        DeviceSecrets first = (await rig.Registry.IssueCredentialsAsync("door-1", "installer"))!;
+
+        Assert.IsTrue(rig.Registry.VerifyPassword("door-1", first.MqttPassword));
+        long afterFirst = rig.Registry.PasswordHashChecks;
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.IsTrue(rig.Registry.VerifyPassword("door-1", first.MqttPassword));
+        }
+
+        Assert.AreEqual(afterFirst, rig.Registry.PasswordHashChecks, "a remembered password costs no hash on reconnect");
+        Assert.IsFalse(rig.Registry.VerifyPassword("door-1", first.MqttPassword + "x"));
+        Assert.AreEqual(afterFirst + 1, rig.Registry.PasswordHashChecks, "a wrong password always pays the hash");
+
+        DeviceSecrets second = (await rig.Registry.IssueCredentialsAsync("door-1", "installer"))!;
+
+        Assert.IsFalse(rig.Registry.VerifyPassword("door-1", first.MqttPassword), "the old password is not remembered past new credentials");
+        Assert.IsTrue(rig.Registry.VerifyPassword("door-1", second.MqttPassword));
+    }
+
+    [TestMethod]
     public async Task IssueCredentialsAsync_Device_PasswordVerifiesAndNothingSecretIsStoredInTheClear()
     {
         using var data = new TempFolder();
