@@ -171,7 +171,7 @@ public sealed class EdgeHost : IAsyncDisposable
 
             // One M-Bus master per bus of the layout (hardware-docs/mbus-master.md); a missing serial device is retried, never fatal.
             MBusMasters? mbus = layout.Buildings.Any(b => b.Metering.Buses.Count > 0)
-                ? Opened(new MBusMasters(layout, meters, alerts, time, loggerFactory))
+                ? Opened(new MBusMasters(layout, meters, alerts, time, loggerFactory, ports: options.MBusPorts))
                 : null;
             var pipeline = new IngestPipeline(layout, twins, fireRule, commands, log, counters, time, loggerFactory.CreateLogger<IngestPipeline>())
             {

@@ -42,4 +42,10 @@ public sealed class EdgeOptions
 
     /// <summary>Store-and-forward relays to backends (sc-edge run --relays FILE); null or no relays = relaying off.</summary>
     public RelayConfiguration? Relays { get; init; }
+
+    /// <summary>
+    /// Serial devices by M-Bus bus id that replace the layout's <c>port</c> (the simulator serves virtual meters on
+    /// pseudo-terminals whose paths are known only at run time); null or a bus left out: the layout's port.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyDictionary<string, string>? MBusPorts { get; init; }
 }

@@ -16,7 +16,7 @@ using SmartCommunity.Protocol.MBus;
 public sealed class VirtualMBusMeter
 {
     private readonly TimeProvider _clock;
-    private readonly DateTimeOffset _start;
+    private DateTimeOffset _start;
     private readonly Lock _gate = new();
     private readonly List<Record> _extra = [];
     private bool? _lastFcb;
@@ -56,15 +56,19 @@ public sealed class VirtualMBusMeter
     /// <summary>The register's VIF: 13 volume in litres (default), 03 energy in Wh, 06 energy in kWh.</summary>
     public byte RegisterVif { get; init; } = 0x13;
 
-    public long StartUnits { get; }
+    /// <summary>The register at the start of the current flow, in units of <see cref="RegisterVif"/>.</summary>
+    public long StartUnits { get; private set; }
 
-    public long UnitsPerHour { get; }
+    public long UnitsPerHour { get; private set; }
 
     /// <summary>Records per telegram; 0 sends them all in one.</summary>
     public int RecordsPerTelegram { get; set; }
 
     /// <summary>A meter that is off the bus (a cut wire, a flat battery) answers nothing.</summary>
     public bool Silent { get; set; }
+
+    /// <summary>Until this time on the meter's clock it answers nothing, as if off the bus for a while.</summary>
+    public DateTimeOffset? SilentUntil { get; set; }
 
     public bool Selected { get; private set; }
 
@@ -82,7 +86,35 @@ public sealed class VirtualMBusMeter
     public long LastRegister { get; private set; }
 
     /// <summary>The register now: start plus the flow so far, whole units.</summary>
-    public long RegisterAt(DateTimeOffset at) => StartUnits + (UnitsPerHour * (at - _start).Ticks / TimeSpan.TicksPerHour);
+    public long RegisterAt(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return StartUnits + (UnitsPerHour * (at - _start).Ticks / TimeSpan.TicksPerHour);
+        }
+    }
+
+    /// <summary>From now on the register grows by <paramref name="unitsPerHour"/>; what it counted so far stays.</summary>
+    public void SetFlow(long unitsPerHour)
+    {
+        lock (_gate)
+        {
+            DateTimeOffset now = _clock.GetUtcNow();
+            StartUnits = RegisterAt(now);
+            _start = now;
+            UnitsPerHour = unitsPerHour;
+        }
+    }
+
+    /// <summary>The register reads <paramref name="units"/> now (a meter set or swapped); the flow goes on from there.</summary>
+    public void SetRegister(long units)
+    {
+        lock (_gate)
+        {
+            StartUnits = units;
+            _start = _clock.GetUtcNow();
+        }
+    }
 
     /// <summary>Adds a record sent before the register (e.g. a stored value, a temperature), to check the master picks the right one.</summary>
     public VirtualMBusMeter WithRecord(byte dif, byte vif, long value, byte[]? difes = null, byte[]? vifes = null)
@@ -100,7 +132,7 @@ public sealed class VirtualMBusMeter
     {
         lock (_gate)
         {
-            if (Silent)
+            if (Silent || (SilentUntil is { } until && _clock.GetUtcNow() < until))
             {
                 return null;
             }

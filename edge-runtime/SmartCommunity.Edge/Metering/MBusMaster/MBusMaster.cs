@@ -43,6 +43,7 @@ public sealed partial class MBusMaster : IAsyncDisposable
     private long _openFailures;
     private long _lineFailures;
     private string? _lastOpenError;
+    private long _waitingUntilTicks;
 
     /// <param name="meters">The meters of the layout; those on this bus are polled.</param>
     /// <param name="open">Opens the bus's line; <see cref="SerialMBusLine.Open"/> in production.</param>
@@ -85,6 +86,12 @@ public sealed partial class MBusMaster : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// True while the loop only waits for a poll or a reopen that is not due at <paramref name="now"/>: nothing of this
+    /// bus is in flight (the simulator's runner waits for this after moving its clock).
+    /// </summary>
+    public bool IsIdleAt(DateTimeOffset now) => _meters.Count == 0 || _loop is null || _loop.IsCompleted || Interlocked.Read(ref _waitingUntilTicks) > now.UtcTicks;
 
     public void Start()
     {
@@ -139,7 +146,7 @@ public sealed partial class MBusMaster : IAsyncDisposable
             {
                 if (_line is null && !TryOpen())
                 {
-                    await Task.Delay(_options.OpenRetry, _time, stop).ConfigureAwait(false);
+                    await WaitAsync(_options.OpenRetry, stop).ConfigureAwait(false);
                     continue;
                 }
 
@@ -147,7 +154,7 @@ public sealed partial class MBusMaster : IAsyncDisposable
                 TimeSpan wait = next.NextPoll - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+                    await WaitAsync(wait, stop).ConfigureAwait(false);
                     continue;
                 }
 
@@ -174,13 +181,26 @@ public sealed partial class MBusMaster : IAsyncDisposable
 
                 try
                 {
-                    await Task.Delay(_options.OpenRetry, _time, stop).ConfigureAwait(false);
+                    await WaitAsync(_options.OpenRetry, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
             }
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken stop)
+    {
+        Interlocked.Exchange(ref _waitingUntilTicks, (_time.GetUtcNow() + wait).UtcTicks);
+        try
+        {
+            await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _waitingUntilTicks, 0);
         }
     }
 

@@ -17,12 +17,14 @@ using SmartCommunity.Edge.Layout;
 /// </summary>
 public sealed class MBusMasters : IAsyncDisposable
 {
+    /// <param name="ports">Serial devices that replace the layout's port of the bus with that id (the simulator's pseudo-terminals).</param>
     public MBusMasters(BuildingLayout layout, MeterBook book, AlertBook? alerts, TimeProvider time, ILoggerFactory loggerFactory,
-        Func<MbusBus, IMBusLine>? open = null, MBusMasterOptions? options = null)
+        Func<MbusBus, IMBusLine>? open = null, MBusMasterOptions? options = null, IReadOnlyDictionary<string, string>? ports = null)
     {
         open ??= bus => SerialMBusLine.Open(bus.Port, bus.Baud);
+        MbusBus Port(MbusBus bus) => ports is not null && ports.TryGetValue(bus.Id, out string? port) ? bus with { Port = port } : bus;
         Masters = layout.Buildings
-            .SelectMany(b => b.Metering.Buses.Select(bus => new MBusMaster(bus, b.Id, b.Metering.Meters, book, open, time, loggerFactory.CreateLogger<MBusMaster>(), options) { Alerts = alerts }))
+            .SelectMany(b => b.Metering.Buses.Select(bus => new MBusMaster(Port(bus), b.Id, b.Metering.Meters, book, open, time, loggerFactory.CreateLogger<MBusMaster>(), options) { Alerts = alerts }))
             .ToList();
     }
 
@@ -35,6 +37,9 @@ public sealed class MBusMasters : IAsyncDisposable
             master.Start();
         }
     }
+
+    /// <summary>Whether no bus has anything in flight or due at <paramref name="now"/> (<see cref="MBusMaster.IsIdleAt"/>).</summary>
+    public bool IsIdleAt(DateTimeOffset now) => Masters.All(m => m.IsIdleAt(now));
 
     public IReadOnlyList<MBusBusStatus> Status() => Masters.Select(m => m.Status()).ToList();
 

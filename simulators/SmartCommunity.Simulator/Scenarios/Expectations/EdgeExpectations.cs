@@ -33,6 +33,7 @@ public static class EdgeExpectations
     [
         FireRule.ConfirmedAlert, FireRule.SuspectedAlert, FireRule.PreAlarmAlert, FireRule.TestAlarmAlert,
         Edge.Access.AccessControl.ListFullAlert, Edge.Access.AccessControl.SyncFailedAlert,
+        Edge.Metering.MBusMaster.UnreachableAlert,
     ];
 
     public static void AddTo(ExpectationRegistry registry)

@@ -31,6 +31,42 @@ public static class MeterExpectations
         registry.Add(new ExpectationKind("counted-once",
             "counted-once: { device } no channel of the pulse meter device has counted more pulses than its simulated meter emitted, and no meter it feeds shows more at the edge than the meter's register",
             ExpectationModes.Both, ["device"], BindCountedOnce));
+        registry.Add(new ExpectationKind("mbus-meter",
+            "mbus-meter: { meter, state?: pending|ok|failing|unreachable|no-register, alertOpen? } the edge's M-Bus master shows the meter in that state (GET /mbus), with or without an open unreachable alert",
+            ExpectationModes.Both, ["meter", "state", "alertOpen"], BindMBusMeter));
+    }
+
+    private static IExpectationCheck BindMBusMeter(ScenarioArguments a)
+    {
+        MeterDefinition meter = MeterStimuli.MBusMeter(a, "meter");
+        string? state = a.OptionalOneOf("state", MBusMeterStates.Pending, MBusMeterStates.Ok, MBusMeterStates.Failing, MBusMeterStates.Unreachable, MBusMeterStates.NoRegister);
+        bool? alertOpen = a.OptionalBoolean("alertOpen");
+        if (state is null && alertOpen is null)
+        {
+            throw a.Error("say what the master must show: state or alertOpen");
+        }
+
+        string what = string.Join(", ", new[]
+        {
+            state is null ? null : $"state {state}",
+            alertOpen is null ? null : alertOpen.Value ? "alert open" : "no alert open",
+        }.Where(p => p is not null));
+        return ExpectationCheck.Stateless($"the M-Bus master shows {meter.Id}: {what}", (world, _, _) =>
+        {
+            if (world.Edge?.MBus is not { } mbus)
+            {
+                return new Observation(false, "the edge is not running or runs no M-Bus master");
+            }
+
+            MBusMeterStatus? status = mbus.Masters.Select(m => m.Status(meter.Id)).FirstOrDefault(s => s is not null);
+            if (status is null)
+            {
+                return new Observation(false, $"no bus polls {meter.Id}");
+            }
+
+            string seen = $"{status.State}, {(status.AlertOpen ? "alert open" : "no alert")}, {status.Polls} polls, {status.FailedPolls} failed, last problem: {status.LastProblem ?? "none"}";
+            return new Observation((state is null || status.State == state) && (alertOpen is null || status.AlertOpen == alertOpen), seen);
+        });
     }
 
     private static IExpectationCheck BindReading(ScenarioArguments a)

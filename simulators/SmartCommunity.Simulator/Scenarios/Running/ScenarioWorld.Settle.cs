@@ -222,7 +222,8 @@ public sealed partial class ScenarioWorld
             edge?.EventLog.Pending ?? 0,
             Upstream?.Requests ?? 0,
             Upstream?.InFlight ?? 0,
-            received);
+            received,
+            edge?.MBus?.IsIdleAt(Time.GetUtcNow()) ?? true);
     }
 
     private void SpinUntil(Func<bool> condition, string what)
@@ -285,9 +286,11 @@ public sealed partial class ScenarioWorld
         long CommitsPending,
         long UpstreamRequests,
         int UpstreamInFlight,
-        long DeviceReceived)
+        long DeviceReceived,
+        bool MBusIdle)
     {
-        public bool Idle => ExtraBusyWorkers == 0 && QueuedWorkItems == 0 && CommitsPending == 0 && UpstreamInFlight == 0;
+        // An M-Bus poll waits on the serial line in real time (up to its reply timeouts) without holding a worker.
+        public bool Idle => ExtraBusyWorkers == 0 && QueuedWorkItems == 0 && CommitsPending == 0 && UpstreamInFlight == 0 && MBusIdle;
     }
 }
 

@@ -303,6 +303,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             await Upstream.DisposeAsync();
         }
 
+        StopMBusBuses();
         _http.Dispose();
         SqliteConnection.ClearAllPools();
         if (_deleteData)
@@ -326,6 +327,8 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
             Upstream = await WebhookSink.StartAsync(cancel);
         }
 
+        // The M-Bus meters are on their pseudo-terminals before the edge's masters open them.
+        StartMBusBuses();
         _edgeOptions = EdgeOptionsFor(0, 0, Upstream);
         Edge = await EdgeHost.StartAsync(_edgeOptions, _loggers, Time);
         WaitQuiet();
@@ -362,6 +365,7 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
         // The file does not change during a run; a file watcher would only add real-time events.
         RuleEngine = new RuleEngineOptions { WatchFile = false },
         Relays = RelaysFor(upstream),
+        MBusPorts = _mbusPorts,
     };
 
     // The upstream webhook (when the scenario has one) as the edge's only relay, and the scenario's call dispatch.

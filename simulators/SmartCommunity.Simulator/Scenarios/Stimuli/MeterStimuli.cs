@@ -34,6 +34,29 @@ public static class MeterStimuli
         registry.Add(new Stimulus("replace-meter",
             "replace-meter: { meter, oldFinal, newStart, note?, status? } POST /meters/{meter}/replacement now, readings in the meter's measuredIn (expects 2xx, or the status given)",
             BindReplace));
+        registry.Add(new Stimulus("mbus-flow",
+            "mbus-flow: { meter, rate } from now the register of the virtual wired M-Bus meter behind that layout meter grows by rate per hour (its measuredIn; whole litres or Wh per hour); rate: 0 stops it",
+            BindMBusFlow));
+        registry.Add(new Stimulus("mbus-silent",
+            "mbus-silent: { meter, for } the virtual wired M-Bus meter answers nothing for that long (a cut wire): the master's polls fail, after 3 in a row it is unreachable with an alert",
+            BindMBusSilent));
+    }
+
+    /// <summary>A layout meter read by the edge's M-Bus master.</summary>
+    internal static MeterDefinition MBusMeter(ScenarioArguments a, string key)
+    {
+        MeterDefinition meter = Meter(a, key);
+        if (meter.Source is not MbusSource)
+        {
+            throw a.Error(key, $"{meter.Id} is not read over M-Bus (it has no mbus: source in the layout)");
+        }
+
+        if (Running.ScenarioWorld.RegisterOf(meter, out string? why) is null)
+        {
+            throw a.Error(key, why!);
+        }
+
+        return meter;
     }
 
     /// <summary>A pulse meter device argument: kind meter.</summary>
@@ -97,6 +120,35 @@ public static class MeterStimuli
             long now = world.Time.GetUtcNow().ToUnixTimeMilliseconds();
             world.Device(device.Id).PulseTrain(channel)!.SetFlow(rate, now, duration is { } f ? now + (long)f.TotalMilliseconds : null);
         });
+    }
+
+    private static IScenarioAction BindMBusFlow(ScenarioArguments a)
+    {
+        a.AllowOnly("meter", "rate");
+        MeterDefinition meter = MBusMeter(a, "meter");
+        decimal rate = Decimal(a, "rate");
+        long perMeasured = Running.ScenarioWorld.RegisterOf(meter, out _)!.Value.UnitsPerMeasured;
+        decimal units = rate * perMeasured;
+        if (rate < 0 || units != decimal.Truncate(units) || units > int.MaxValue)
+        {
+            throw a.Error("rate", $"rate {rate} {meter.MeasuredIn}/h must be 0 or more and a whole number of the meter's register units ({(perMeasured == 1 ? meter.MeasuredIn : $"1/{perMeasured} {meter.MeasuredIn}")}) per hour");
+        }
+
+        return ScenarioAction.Set($"{rate} {meter.MeasuredIn}/h through M-Bus meter {meter.Id}", world => world.MBusMeter(meter.Id).SetFlow((long)units));
+    }
+
+    private static IScenarioAction BindMBusSilent(ScenarioArguments a)
+    {
+        a.AllowOnly("meter", "for");
+        MeterDefinition meter = MBusMeter(a, "meter");
+        TimeSpan span = a.Duration("for");
+        if (span <= TimeSpan.Zero)
+        {
+            throw a.Error("for", "a silence of no time changes nothing; give e.g. for: 16m");
+        }
+
+        return ScenarioAction.Set($"M-Bus meter {meter.Id} answers nothing for {ScenarioTime.Format(span)}",
+            world => world.MBusMeter(meter.Id).SilentUntil = world.Time.GetUtcNow() + span);
     }
 
     private static IScenarioAction BindPowerCut(ScenarioArguments a)
