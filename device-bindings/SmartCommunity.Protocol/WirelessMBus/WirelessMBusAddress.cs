@@ -1,5 +1,7 @@
 namespace SmartCommunity.Protocol.WirelessMBus;
 
+using SmartCommunity.Protocol.MBus;
+
 /// <summary>
 /// The meter address as people write it (hardware-docs/wireless-mbus.md §3): the manufacturer as three letters
 /// (FLAG code, 5 bits each, 'A' = 1) and the identification number as 8 BCD digits, which on air is 4 bytes least
@@ -22,30 +24,13 @@ public static class WirelessMBusAddress
     /// <summary>Parses three letters A..Z (either case) into the 15-bit code; false for anything else.</summary>
     public static bool TryParseManufacturer(string text, out int code)
     {
-        code = 0;
-        if (text == null || text.Length != 3)
+        code = MBusManufacturer.Encode(text);
+        if (code < 0)
         {
+            code = 0;
             return false;
         }
 
-        int value = 0;
-        for (int i = 0; i < 3; i++)
-        {
-            int letter = text[i];
-            if (letter >= 'a' && letter <= 'z')
-            {
-                letter -= 'a' - 'A';
-            }
-
-            if (letter < 'A' || letter > 'Z')
-            {
-                return false;
-            }
-
-            value = (value << 5) | (letter - '@');
-        }
-
-        code = value;
         return true;
     }
 

@@ -1,5 +1,7 @@
 namespace SmartCommunity.Protocol.WirelessMBus;
 
+using SmartCommunity.Protocol.Crypto;
+
 /// <summary>Field values used by the codec (EN 13757-4 and -7, OMS Vol. 2; hardware-docs/wireless-mbus.md §3-4).</summary>
 public static class WirelessMBusCodes
 {
@@ -35,4 +37,21 @@ public static class WirelessMBusCodes
     public static int SecurityModeOf(int configurationWord) => (configurationWord >> ConfigurationModeShift) & ConfigurationModeMask;
 
     public static int EncryptedBlocksOf(int configurationWord) => (configurationWord >> ConfigurationBlocksShift) & ConfigurationBlocksMask;
+
+    /// <summary>
+    /// The mode-5 IV (OMS Vol. 2): the meter's M field (2 bytes, little-endian), its A field (id, version, device
+    /// type) and the access number eight times; 16 bytes into <paramref name="iv"/>. One writer for encoder and decoder.
+    /// </summary>
+    internal static void WriteModeFiveIv(byte[] iv, int manufacturer, uint id, int version, int deviceType, int accessNumber)
+    {
+        iv[0] = (byte)manufacturer;
+        iv[1] = (byte)(manufacturer >> 8);
+        WirelessMBusAddress.WriteId(id, iv, 2);
+        iv[6] = (byte)version;
+        iv[7] = (byte)deviceType;
+        for (int i = 8; i < Aes128.BlockSize; i++)
+        {
+            iv[i] = (byte)accessNumber;
+        }
+    }
 }

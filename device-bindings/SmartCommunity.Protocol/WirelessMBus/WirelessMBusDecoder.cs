@@ -225,16 +225,7 @@ public sealed class WirelessMBusDecoder
             return;
         }
 
-        _iv[0] = (byte)manufacturer;
-        _iv[1] = (byte)(manufacturer >> 8);
-        WirelessMBusAddress.WriteId(id, _iv, 2);
-        _iv[6] = (byte)(telegram.HasLongAddress ? telegram.LongVersion : telegram.Version);
-        _iv[7] = (byte)(telegram.HasLongAddress ? telegram.LongDeviceType : telegram.DeviceType);
-        for (int i = 8; i < Aes128.BlockSize; i++)
-        {
-            _iv[i] = (byte)telegram.AccessNumber;
-        }
-
+        WirelessMBusCodes.WriteModeFiveIv(_iv, manufacturer, id, telegram.MeterVersion, telegram.MeterDeviceType, telegram.AccessNumber);
         Array.Copy(data, at, _plain, 0, encrypted);
         _aes.SetKey(_key, 0);
         _aes.DecryptCbc(_iv, 0, _plain, 0, encrypted);

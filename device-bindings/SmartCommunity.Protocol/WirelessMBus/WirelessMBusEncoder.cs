@@ -138,16 +138,7 @@ public sealed class WirelessMBusEncoder
 
         if (encrypt)
         {
-            _iv[0] = (byte)manufacturer;
-            _iv[1] = (byte)(manufacturer >> 8);
-            WirelessMBusAddress.WriteId(id, _iv, 2);
-            _iv[6] = (byte)version;
-            _iv[7] = (byte)deviceType;
-            for (int i = 8; i < Aes128.BlockSize; i++)
-            {
-                _iv[i] = (byte)header.AccessNumber;
-            }
-
+            WirelessMBusCodes.WriteModeFiveIv(_iv, manufacturer, id, version, deviceType, header.AccessNumber);
             _aes.SetKey(key, 0);
             _aes.EncryptCbc(_iv, 0, data, payloadStart, encryptedLength);
             _aes.ClearKey();

@@ -85,6 +85,10 @@ public sealed class WirelessMBusTelegram
 
     public uint MeterId => HasLongAddress ? LongId : Id;
 
+    public int MeterVersion => HasLongAddress ? LongVersion : Version;
+
+    public int MeterDeviceType => HasLongAddress ? LongDeviceType : DeviceType;
+
     /// <summary>
     /// The telegram without CRCs, from the L-field on, the first <see cref="DataLength"/> bytes; decrypted in place
     /// when <see cref="IsDecoded"/>, ciphertext otherwise. Reused by the next decode.
