@@ -26,10 +26,7 @@ public sealed class ParkingScenarioTests
     [TestMethod]
     public void Library_HasTheCarParkScenariosOfIssue7()
     {
-        string[] files = ScenarioFiles.LibraryRows.Select(row => (string)row[0]).ToArray();
-
-        CollectionAssert.Contains(files, "parking-car-park-full-exit-works.yaml");
-        CollectionAssert.Contains(files, "parking-entry-decisions.yaml");
+        ScenarioFiles.AssertLibraryHas("parking-car-park-full-exit-works.yaml", "parking-entry-decisions.yaml");
     }
 
     [TestMethod]

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Simulator.Scenarios.Running;
 
 /// <summary>
@@ -40,6 +41,16 @@ internal static class ScenarioFiles
     public static IEnumerable<object[]> LibraryRows =>
         Directory.GetFiles(Library, "*.yaml").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
+    /// <summary>Asserts the library holds each of these scenario files (an issue's scenarios, none left out).</summary>
+    public static void AssertLibraryHas(params string[] expected)
+    {
+        string[] files = LibraryRows.Select(row => (string)row[0]).ToArray();
+        foreach (string file in expected)
+        {
+            CollectionAssert.Contains(files, file, $"simulators/scenarios has {string.Join(", ", files)}");
+        }
+    }
+
     /// <summary>
     /// Writes a scenario into a fresh folder; LAYOUT and RULES point at the demo layout and its rules, LIFE_LAYOUT and
     /// LIFE_RULES at the life-safety site's, ACCESS_LAYOUT at the access-control site.
@@ -53,6 +64,10 @@ internal static class ScenarioFiles
             .Replace("LAYOUT", DemoLayout, StringComparison.Ordinal).Replace("RULES", DemoRules, StringComparison.Ordinal));
         return path;
     }
+
+    /// <summary>When each expectation of a run was decided and how: two runs of one scenario must agree exactly.</summary>
+    public static string[] DecisionTimes(ScenarioResult result) =>
+        result.Expectations.Select(e => $"line {e.Line} {e.Description}: {(e.Held ? "held" : "failed")} at {e.DecidedAt}").ToArray();
 
     /// <summary>The result for a failure message: every expectation that did not hold, with its reason.</summary>
     public static string Describe(ScenarioResult result)

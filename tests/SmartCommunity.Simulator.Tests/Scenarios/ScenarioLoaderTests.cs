@@ -337,81 +337,35 @@ public sealed class ScenarioLoaderTests
         StringAssert.Contains(error.Reason, "signedCommands");
     }
 
+    // A step the layout cannot honour is refused at load, pointing at the offending value of its line (line 6).
     [TestMethod]
-    public void Load_LeakAtAValveWithoutProbe_SaysWhereWaterIsSensed()
+    [DataRow("LIFE_LAYOUT", "do", "leak: { device: b2-riser, wet: true }", "b2-riser",
+        "leak: b2-riser (leak, valve) is a valve without a probe; water is sensed by a sensor-valve", DisplayName = "Load_LeakAtAValveWithoutProbe_SaysWhereWaterIsSensed")]
+    [DataRow("LIFE_LAYOUT", "do", "pin: { device: b2-lobby-callpoint, pin: lineFault, active: true }", "lineFault",
+        "pin: pin 'lineFault' is not fitted on b2-lobby-callpoint (break-glass): optional signals exist when the layout's pins wire them; its digital input pins: glass", DisplayName = "Load_PinTheLayoutDoesNotWire_SaysOptionalSignalsNeedTheLayout")]
+    [DataRow("LIFE_LAYOUT", "do", "pin: { device: b2-flat3-leak, pin: closedSwitch, active: true }", "closedSwitch",
+        "pin: pin 'closedSwitch' of b2-flat3-leak is driven by the simulated hardware (the valve's position), not by a scenario; its digital input pins: probe, resetButton", DisplayName = "Load_PinOnAValveLimitSwitch_SaysTheValveDrivesIt")]
+    [DataRow("LIFE_LAYOUT", "do", "press: { device: b2-lobby-smoke, button: hush, hold: 0s }", "0s",
+        "press: a press of no time presses nothing; give e.g. hold: 500ms", DisplayName = "Load_PressOfNoTime_IsRefused")]
+    [DataRow("LIFE_LAYOUT", "expect", "output: { devices: b2-flat3-call, is: on, within: 1s }", "b2-flat3-call",
+        "output: b2-flat3-call (emergency-call-point, resident) has several outputs (received, handled, sounder); name one with pin:", DisplayName = "Load_OutputOfADeviceWithSeveralOutputs_AsksForThePin")]
+    [DataRow("LIFE_LAYOUT", "do", "callback-ack: { device: b2-flat3-call }", "callback-ack",
+        "callback-ack: the scenario has no upstream backend; declare one at the top, e.g. upstream: { webhook: backend }", DisplayName = "Load_CallbackWithoutUpstream_IsRefused")]
+    [DataRow("LAYOUT", "do", "swipe: { device: b1-lobby-entrance, card: 1180882 }", "b1-lobby-entrance",
+        "swipe: b1-lobby-entrance (door, egress-lock) has no card reader (wire 'wiegandD0' and 'wiegandD1' in the layout's pins)", DisplayName = "Load_SwipeAtDoorWithoutReader_SaysWhichPinsFitOne")]
+    [DataRow("ACCESS_LAYOUT", "do", "swipe: { device: b1-entrance, card: 20000000, bits: 26 }", "20000000",
+        "swipe: card 20000000 does not fit a 26-bit frame (at most 16777215); leave bits out or give bits: 34", DisplayName = "Load_SwipeCardTooBigFor26Bits_SuggestsBits34")]
+    [DataRow("ACCESS_LAYOUT", "do", "card: { number: 42, groups: [tenants] }", "[tenants]",
+        "card: unknown door group 'tenants'; the layout's door groups: residents, garage", DisplayName = "Load_CardForUnknownGroup_ListsTheLayoutsGroups")]
+    [DataRow("ACCESS_LAYOUT", "do", "rex: { device: b1-garage-in }", "b1-garage-in",
+        "rex: b1-garage-in (door, entry-lock) has no request-to-exit button (wire 'rex' in the layout's pins)", DisplayName = "Load_RexAtDoorWithoutButton_SaysToWireIt")]
+    [DataRow("LAYOUT", "expect", "lock: { devices: b1-stair-door, is: locked, within: 1s }", "b1-stair-door",
+        "lock: b1-stair-door (door, hold-open) is a hold-open magnet: it has no lock", DisplayName = "Load_LockOfHoldOpenMagnet_IsRefused")]
+    public void Load_StepTheLayoutCannotHonour_PointsAtTheValueAndSaysWhy(string layout, string section, string entry, string token, string reason)
     {
-        ScenarioException error = LoadFails("""
-            scenario: dry-valve
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                do:
-                  - leak: { device: b2-riser, wet: true }
-            """);
+        ScenarioException error = LoadFails($"scenario: refused\nlayout: {layout}\nsteps:\n  - at: 1s\n    {section}:\n      - {entry}\n");
 
-        AssertAt(error, 6, "b2-riser", "leak: b2-riser (leak, valve) is a valve without a probe; water is sensed by a sensor-valve");
-    }
-
-    [TestMethod]
-    public void Load_PinTheLayoutDoesNotWire_SaysOptionalSignalsNeedTheLayout()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: unmonitored
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                do:
-                  - pin: { device: b2-lobby-callpoint, pin: lineFault, active: true }
-            """);
-
-        AssertAt(error, 6, "lineFault",
-            "pin: pin 'lineFault' is not fitted on b2-lobby-callpoint (break-glass): optional signals exist when the layout's pins wire them; its digital input pins: glass");
-    }
-
-    [TestMethod]
-    public void Load_PinOnAValveLimitSwitch_SaysTheValveDrivesIt()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: switch
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                do:
-                  - pin: { device: b2-flat3-leak, pin: closedSwitch, active: true }
-            """);
-
-        AssertAt(error, 6, "closedSwitch",
-            "pin: pin 'closedSwitch' of b2-flat3-leak is driven by the simulated hardware (the valve's position), not by a scenario; its digital input pins: probe, resetButton");
-    }
-
-    [TestMethod]
-    public void Load_PressOfNoTime_IsRefused()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: no-press
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                do:
-                  - press: { device: b2-lobby-smoke, button: hush, hold: 0s }
-            """);
-
-        AssertAt(error, 6, "0s", "press: a press of no time presses nothing; give e.g. hold: 500ms");
-    }
-
-    [TestMethod]
-    public void Load_OutputOfADeviceWithSeveralOutputs_AsksForThePin()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: which-output
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                expect:
-                  - output: { devices: b2-flat3-call, is: on, within: 1s }
-            """);
-
-        AssertAt(error, 6, "b2-flat3-call", "output: b2-flat3-call (emergency-call-point, resident) has several outputs (received, handled, sounder); name one with pin:");
+        AssertAt(error, 6, token, reason);
     }
 
     [TestMethod]
@@ -445,21 +399,6 @@ public sealed class ScenarioLoaderTests
 
         Assert.AreEqual(3, error.Line);
         StringAssert.StartsWith(error.Reason, "calls: sounderAfterS (30) is before operatorAfterS (60)");
-    }
-
-    [TestMethod]
-    public void Load_CallbackWithoutUpstream_IsRefused()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: no-callback
-            layout: LIFE_LAYOUT
-            steps:
-              - at: 1s
-                do:
-                  - callback-ack: { device: b2-flat3-call }
-            """);
-
-        AssertAt(error, 6, "callback-ack", "callback-ack: the scenario has no upstream backend; declare one at the top, e.g. upstream: { webhook: backend }");
     }
 
     [TestMethod]
@@ -501,81 +440,6 @@ public sealed class ScenarioLoaderTests
         Assert.AreEqual("b2-lobby-smoke: sounder on", scenario.Steps[0].Expectations[0].Check.Describe());
         Assert.AreEqual("b2-flat3-leak, b2-riser: valve closed", scenario.Steps[0].Expectations[1].Check.Describe());
         Assert.AreEqual("press call of b2-flat3-call for 300ms", scenario.Steps[0].Actions[3].Action.Describe());
-    }
-
-    [TestMethod]
-    public void Load_SwipeAtDoorWithoutReader_SaysWhichPinsFitOne()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: no-reader
-            layout: LAYOUT
-            steps:
-              - at: 0s
-                do:
-                  - swipe: { device: b1-lobby-entrance, card: 1180882 }
-            """);
-
-        AssertAt(error, 6, "b1-lobby-entrance", "swipe: b1-lobby-entrance (door, egress-lock) has no card reader (wire 'wiegandD0' and 'wiegandD1' in the layout's pins)");
-    }
-
-    [TestMethod]
-    public void Load_SwipeCardTooBigFor26Bits_SuggestsBits34()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: big-card
-            layout: ACCESS_LAYOUT
-            steps:
-              - at: 0s
-                do:
-                  - swipe: { device: b1-entrance, card: 20000000, bits: 26 }
-            """);
-
-        AssertAt(error, 6, "20000000", "swipe: card 20000000 does not fit a 26-bit frame (at most 16777215); leave bits out or give bits: 34");
-    }
-
-    [TestMethod]
-    public void Load_CardForUnknownGroup_ListsTheLayoutsGroups()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: bad-group
-            layout: ACCESS_LAYOUT
-            steps:
-              - at: 0s
-                do:
-                  - card: { number: 42, groups: [tenants] }
-            """);
-
-        AssertAt(error, 6, "[tenants]", "card: unknown door group 'tenants'; the layout's door groups: residents, garage");
-    }
-
-    [TestMethod]
-    public void Load_RexAtDoorWithoutButton_SaysToWireIt()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: no-rex
-            layout: ACCESS_LAYOUT
-            steps:
-              - at: 0s
-                do:
-                  - rex: { device: b1-garage-in }
-            """);
-
-        AssertAt(error, 6, "b1-garage-in", "rex: b1-garage-in (door, entry-lock) has no request-to-exit button (wire 'rex' in the layout's pins)");
-    }
-
-    [TestMethod]
-    public void Load_LockOfHoldOpenMagnet_IsRefused()
-    {
-        ScenarioException error = LoadFails("""
-            scenario: magnet
-            layout: LAYOUT
-            steps:
-              - at: 0s
-                expect:
-                  - lock: { devices: b1-stair-door, is: locked, within: 1s }
-            """);
-
-        AssertAt(error, 6, "b1-stair-door", "lock: b1-stair-door (door, hold-open) is a hold-open magnet: it has no lock");
     }
 
     private ScenarioException LoadFails(string yaml)

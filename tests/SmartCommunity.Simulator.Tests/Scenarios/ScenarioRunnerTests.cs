@@ -23,44 +23,25 @@ public sealed class ScenarioRunnerTests
     [TestMethod]
     public void Library_HasTheScenariosOfIssue4()
     {
-        string[] files = Library.Select(row => (string)row[0]).ToArray();
-
-        foreach (string expected in new[] { "fire-drill.yaml", "door-reboot-during-alarm.yaml", "device-offline-and-back.yaml", "edge-restart-during-alarm.yaml", "upstream-outage.yaml", "malformed-messages.yaml" })
-        {
-            CollectionAssert.Contains(files, expected, $"simulators/scenarios has {string.Join(", ", files)}");
-        }
+        ScenarioFiles.AssertLibraryHas("fire-drill.yaml", "door-reboot-during-alarm.yaml", "device-offline-and-back.yaml", "edge-restart-during-alarm.yaml", "upstream-outage.yaml", "malformed-messages.yaml");
     }
 
     [TestMethod]
     public void Library_HasTheScenariosOfIssue5()
     {
-        string[] files = Library.Select(row => (string)row[0]).ToArray();
-
-        foreach (string expected in new[]
-        {
+        ScenarioFiles.AssertLibraryHas(
             "cross-zone-confirmation.yaml", "pre-alarm-only.yaml", "manual-call-point.yaml", "detector-fault-during-alarm.yaml",
             "hush-during-alarm.yaml", "detector-test-button.yaml", "leak-closes-valve-offline.yaml", "valve-stuck.yaml",
             "leak-during-fire.yaml", "call-acknowledged-by-operator.yaml", "call-acknowledged-by-callback.yaml", "call-escalated.yaml",
-            "welfare-no-activity.yaml", "reset-refused-while-in-alarm.yaml", "forced-reset-offline-detector.yaml",
-        })
-        {
-            CollectionAssert.Contains(files, expected, $"simulators/scenarios has {string.Join(", ", files)}");
-        }
+            "welfare-no-activity.yaml", "reset-refused-while-in-alarm.yaml", "forced-reset-offline-detector.yaml");
     }
 
     [TestMethod]
     public void Library_HasTheScenariosOfIssue6()
     {
-        string[] files = Library.Select(row => (string)row[0]).ToArray();
-
-        foreach (string expected in new[]
-        {
+        ScenarioFiles.AssertLibraryHas(
             "access-card-granted-offline.yaml", "access-expired-card.yaml", "access-forced-door.yaml", "access-held-open-door.yaml",
-            "access-fire-releases-doors.yaml", "access-list-sync-after-offline.yaml", "access-anti-passback.yaml", "access-bad-frame.yaml", "access-list-full.yaml",
-        })
-        {
-            CollectionAssert.Contains(files, expected, $"simulators/scenarios has {string.Join(", ", files)}");
-        }
+            "access-fire-releases-doors.yaml", "access-list-sync-after-offline.yaml", "access-anti-passback.yaml", "access-bad-frame.yaml", "access-list-full.yaml");
     }
 
     [TestMethod]
@@ -108,10 +89,7 @@ public sealed class ScenarioRunnerTests
 
         Assert.IsEmpty(first.SettleTimeouts, string.Join("\n", first.SettleTimeouts));
         Assert.IsEmpty(second.SettleTimeouts, string.Join("\n", second.SettleTimeouts));
-        CollectionAssert.AreEqual(Times(first), Times(second));
+        CollectionAssert.AreEqual(ScenarioFiles.DecisionTimes(first), ScenarioFiles.DecisionTimes(second));
         Assert.AreEqual(first.Ticks, second.Ticks);
     }
-
-    private static List<string> Times(ScenarioResult result) =>
-        result.Expectations.Select(e => $"line {e.Line} {e.Description}: {(e.Held ? "held" : "failed")} at {e.DecidedAt}").ToList();
 }

@@ -24,7 +24,7 @@ public static class AccessExpectations
         "door-forced", "door-forced-cleared", "door-held", "door-held-cleared", "bad-frame", "link-lost", "link-restored",
     ];
 
-    private const string EdgeStopped = "the edge is not running";
+    private const string EdgeStopped = EdgeLogEvaluator.EdgeStopped;
 
     public static void AddTo(ExpectationRegistry registry)
     {
@@ -74,36 +74,19 @@ public static class AccessExpectations
             why is null ? null : $"why {why}",
             offline is null ? null : offline.Value ? "decided offline" : "decided online",
         }.Where(p => p is not null));
-        return new ExpectationCheck($"the access audit trail holds {what}", (_, window) =>
+        // The trail is written before the event log commits; look again only when something was committed.
+        return new ExpectationCheck($"the access audit trail holds {what}", (_, window) => EdgeLogEvaluator.WhenCommitted(edge =>
         {
-            // The trail is written before the event log commits; look again only when something was committed.
-            (object? Edge, long Committed, Observation Seen) last = (null, -1, default);
-            return new Evaluator((world, _) =>
-            {
-                if (world.Edge is not { } edge)
-                {
-                    return new Observation(false, EdgeStopped);
-                }
-
-                if (ReferenceEquals(last.Edge, edge) && last.Committed == edge.EventLog.Committed)
-                {
-                    return last.Seen;
-                }
-
-                long committed = edge.EventLog.Committed;
-                IReadOnlyList<AccessAuditEntry> entries = edge.Access.Audit(new AccessAuditQuery(door, card, null, null, AccessOptions.MaxAuditLimit))
-                    .Where(e => e.LoggedAt >= window.StartWall).ToList();
-                int count = entries.Count(e => (name is null || e.Event == name) && (decision is null || e.Decision == decision)
-                    && (why is null || e.Why == why) && (offline is null || Offline(e) == offline));
-                Observation seen = count >= atLeast
-                    ? new Observation(true, $"{count} found")
-                    : new Observation(false, entries.Count == 0
-                        ? "no entry logged since the step"
-                        : $"{count} matching; logged since the step: {string.Join("; ", entries.Take(5).Select(Describe))}");
-                last = (edge, committed, seen);
-                return seen;
-            });
-        });
+            IReadOnlyList<AccessAuditEntry> entries = edge.Access.Audit(new AccessAuditQuery(door, card, null, null, AccessOptions.MaxAuditLimit))
+                .Where(e => e.LoggedAt >= window.StartWall).ToList();
+            int count = entries.Count(e => (name is null || e.Event == name) && (decision is null || e.Decision == decision)
+                && (why is null || e.Why == why) && (offline is null || Offline(e) == offline));
+            return count >= atLeast
+                ? new Observation(true, $"{count} found")
+                : new Observation(false, entries.Count == 0
+                    ? "no entry logged since the step"
+                    : $"{count} matching; logged since the step: {string.Join("; ", entries.Take(5).Select(Describe))}");
+        }));
     }
 
     private static bool Offline(AccessAuditEntry entry)

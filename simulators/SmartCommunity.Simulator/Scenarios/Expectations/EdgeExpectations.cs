@@ -26,7 +26,7 @@ public static class EdgeExpectations
     public static readonly string[] RefusalReasons = ["malformed", "unknown-device", "not-own-topic", "wrong-topic", "edge-client-id",
         "oversized", "message-rate", "subscribe-not-allowed", "connect-rate", "connect-client-id-mismatch", "connect-unknown-device", "connect-no-credentials", "connect-bad-password"];
 
-    private const string EdgeStopped = "the edge is not running";
+    private const string EdgeStopped = EdgeLogEvaluator.EdgeStopped;
 
     /// <summary>The alerts the edge raises itself (hardware-docs/safety.md, access-control.md), besides the rules file's and the calls' (emergency-call:CALL).</summary>
     public static readonly string[] BuiltInAlertRules =
@@ -188,30 +188,13 @@ public static class EdgeExpectations
         }
 
         string what = $"{(atLeast == 1 ? "an entry" : $"{atLeast} entries")} {Filter(source, channel, name)}{(building is null ? "" : $" of {building}")}";
-        return new ExpectationCheck($"the event log holds {what}", (_, window) =>
+        // Reading the log costs a query: only look again when something was committed since the last look.
+        return new ExpectationCheck($"the event log holds {what}", (_, window) => EdgeLogEvaluator.WhenCommitted(edge =>
         {
-            // Reading the log costs a query: only look again when something was committed since the last look.
-            (object? Edge, long Committed, Observation Seen) last = (null, -1, default);
-            return new Evaluator((world, _) =>
-            {
-                if (world.Edge is not { } edge)
-                {
-                    return new Observation(false, EdgeStopped);
-                }
-
-                if (ReferenceEquals(last.Edge, edge) && last.Committed == edge.EventLog.Committed)
-                {
-                    return last.Seen;
-                }
-
-                long committed = edge.EventLog.Committed;
-                int count = edge.EventLog.ReadRecent(10_000, source)
-                    .Count(e => (channel is null || e.Channel == channel) && (name is null || e.Name == name) && (building is null || e.Building == building) && At(e) >= window.StartWall);
-                Observation seen = count >= atLeast ? new Observation(true, $"{count} found") : new Observation(false, $"{count} found since the step");
-                last = (edge, committed, seen);
-                return seen;
-            });
-        });
+            int count = edge.EventLog.ReadRecent(10_000, source)
+                .Count(e => (channel is null || e.Channel == channel) && (name is null || e.Name == name) && (building is null || e.Building == building) && At(e) >= window.StartWall);
+            return count >= atLeast ? new Observation(true, $"{count} found") : new Observation(false, $"{count} found since the step");
+        }));
     }
 
     private static IExpectationCheck BindRefused(ScenarioArguments a)

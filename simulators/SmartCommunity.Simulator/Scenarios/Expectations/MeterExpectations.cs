@@ -93,7 +93,7 @@ public static class MeterExpectations
         {
             if (world.Edge is not { } edge)
             {
-                return new Observation(false, "the edge is not running");
+                return new Observation(false, EdgeLogEvaluator.EdgeStopped);
             }
 
             if (edge.Meters.Latest(meter.Id) is not { } latest)
@@ -222,7 +222,7 @@ public static class MeterExpectations
         {
             if (world.Edge is not { } edge)
             {
-                return new Observation(false, "the edge is not running");
+                return new Observation(false, EdgeLogEvaluator.EdgeStopped);
             }
 
             if (read(edge, ScenarioWorld.Epoch + start) is not { } seen)

@@ -14,7 +14,7 @@ using SmartCommunity.Simulator.Scenarios.Stimuli;
 /// </summary>
 public static class ParkingExpectations
 {
-    private const string EdgeStopped = "the edge is not running";
+    private const string EdgeStopped = EdgeLogEvaluator.EdgeStopped;
 
     public static void AddTo(ExpectationRegistry registry)
     {
@@ -75,34 +75,17 @@ public static class ParkingExpectations
             decision is null ? null : decision,
             why is null ? null : $"why {why}",
         }.Where(p => p is not null));
-        return new ExpectationCheck($"the edge's parking trail holds {what}", (_, window) =>
+        // The decision is stored before its event-log record commits; look again only when something was committed.
+        return new ExpectationCheck($"the edge's parking trail holds {what}", (_, window) => EdgeLogEvaluator.WhenCommitted(edge =>
         {
-            // The decision is stored before its event-log record commits; look again only when something was committed.
-            (object? Edge, long Committed, Observation Seen) last = (null, -1, default);
-            return new Evaluator((world, _) =>
-            {
-                if (world.Edge is not { } edge)
-                {
-                    return new Observation(false, EdgeStopped);
-                }
-
-                if (ReferenceEquals(last.Edge, edge) && last.Committed == edge.EventLog.Committed)
-                {
-                    return last.Seen;
-                }
-
-                long committed = edge.EventLog.Committed;
-                IReadOnlyList<ParkingDecision> since = edge.Parking.Decisions(10_000, barrier).Where(d => d.At >= window.StartWall).ToList();
-                int count = since.Count(d => (card is null || d.Card == card || d.Pass == card) && (decision is null || d.Decision == decision) && (why is null || d.Why == why));
-                Observation seen = count >= atLeast
-                    ? new Observation(true, $"{count} found")
-                    : new Observation(false, since.Count == 0
-                        ? "no decision at the barrier since the step"
-                        : $"{count} matching; since the step: {string.Join("; ", since.Take(5).Select(Describe))}");
-                last = (edge, committed, seen);
-                return seen;
-            });
-        });
+            IReadOnlyList<ParkingDecision> since = edge.Parking.Decisions(10_000, barrier).Where(d => d.At >= window.StartWall).ToList();
+            int count = since.Count(d => (card is null || d.Card == card || d.Pass == card) && (decision is null || d.Decision == decision) && (why is null || d.Why == why));
+            return count >= atLeast
+                ? new Observation(true, $"{count} found")
+                : new Observation(false, since.Count == 0
+                    ? "no decision at the barrier since the step"
+                    : $"{count} matching; since the step: {string.Join("; ", since.Take(5).Select(Describe))}");
+        }));
     }
 
     private static string Describe(ParkingDecision d) => string.Join(" ", new[] { d.Card ?? (d.Pass is null ? "?" : $"pass {d.Pass}"), d.Decision, d.Why });

@@ -27,7 +27,7 @@ public static class UpstreamExpectations
         {
             if (world.Edge is not { } edge)
             {
-                return new Observation(false, "the edge is not running");
+                return new Observation(false, EdgeLogEvaluator.EdgeStopped);
             }
 
             StoredEvent[] rows = edge.EventLog.ReadRecent(10_000, source)

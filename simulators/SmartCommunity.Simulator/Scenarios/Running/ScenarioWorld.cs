@@ -42,6 +42,10 @@ public sealed partial class ScenarioWorld : IAsyncDisposable
     /// <summary>Virtual time zero: the same wall-clock start for every run, so a run repeats exactly.</summary>
     public static readonly DateTimeOffset Epoch = new(2030, 1, 7, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A scenario time as the edge's wall clock, in the API's ISO form (a card's or pass's validity).</summary>
+    public static string WallClockIso(TimeSpan at) =>
+        (Epoch + at).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly ScenarioRunOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly List<VirtualDevice> _devices = [];

@@ -2,7 +2,6 @@ namespace SmartCommunity.Simulator.Scenarios.Stimuli;
 
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Net.Http;
 using SmartCommunity.Edge.Layout;
@@ -66,8 +65,11 @@ public static class AccessStimuli
 
     /// <summary>A door with a Wiegand reader (both data lines wired in the layout's pins).</summary>
     internal static string? HasReader(DeviceDefinition device) =>
-        device.Kind != DeviceKinds.Door ? "is not a door"
-        : VirtualDevice.HasWiegandReader(device) ? null
+        device.Kind != DeviceKinds.Door ? "is not a door" : ReaderWired(device);
+
+    /// <summary>A device of any kind with a Wiegand reader (a door, a barrier).</summary>
+    internal static string? ReaderWired(DeviceDefinition device) =>
+        VirtualDevice.HasWiegandReader(device) ? null
         : $"has no card reader (wire '{VirtualDevice.WiegandD0Pin}' and '{VirtualDevice.WiegandD1Pin}' in the layout's pins)";
 
     /// <summary>The 26- or 34-bit frame of <paramref name="credential"/>, as the reader sends it.</summary>
@@ -139,8 +141,8 @@ public static class AccessStimuli
         {
             ["name"] = a.OptionalText("name") ?? $"resident {number}",
             ["unit"] = a.OptionalText("unit"),
-            ["validFrom"] = from is { } f ? Iso(f) : null,
-            ["validTo"] = to is { } t ? Iso(t) : null,
+            ["validFrom"] = from is { } f ? ScenarioWorld.WallClockIso(f) : null,
+            ["validTo"] = to is { } t ? ScenarioWorld.WallClockIso(t) : null,
             ["doors"] = doors,
             ["groups"] = groups,
         };
@@ -149,9 +151,6 @@ public static class AccessStimuli
         return OperatorStimuli.Call($"operator saves card {number} for {(opens.Length == 0 ? "no door" : opens)}{window}", HttpMethod.Put, $"/access/cards/{number}", body,
             ApiCaller.Operator, OperatorStimuli.Status(a));
     }
-
-    // Scenario time as the edge's wall clock: virtual time zero is ScenarioWorld.Epoch.
-    private static string Iso(TimeSpan at) => (ScenarioWorld.Epoch + at).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string CardNumber(ScenarioArguments a, string key)
     {

@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Linq;
 using System.Net.Http;
 using SmartCommunity.Edge.Layout;
-using SmartCommunity.Simulation.Devices;
 using SmartCommunity.Simulator.Scenarios.Running;
 
 /// <summary>
@@ -55,8 +54,7 @@ public static class ParkingStimuli
             "present-card: { device, card } the driver waiting at a barrier's stop line presents a card at its reader again (e.g. after a refusal)", a =>
         {
             a.AllowOnly("device", "card");
-            DeviceDefinition barrier = a.Device("device", d => BarrierStimuli.IsBarrier(d) ?? (VirtualDevice.HasWiegandReader(d) ? null
-                : $"has no card reader (wire '{VirtualDevice.WiegandD0Pin}' and '{VirtualDevice.WiegandD1Pin}' in the layout's pins)"));
+            DeviceDefinition barrier = a.Device("device", d => BarrierStimuli.IsBarrier(d) ?? AccessStimuli.ReaderWired(d));
             long card = a.Integer("card", 0, AccessStimuli.Max34);
             return ScenarioAction.Set($"card {card} presented again at the reader of {barrier.Id}", world => world.Device(barrier.Id).Lane!.PresentCard!(card));
         }));
@@ -92,8 +90,8 @@ public static class ParkingStimuli
             ["carPark"] = carPark,
             ["name"] = name,
             ["plate"] = plate,
-            ["validFrom"] = from is { } f ? Iso(f) : null,
-            ["validTo"] = Iso(to),
+            ["validFrom"] = from is { } f ? ScenarioWorld.WallClockIso(f) : null,
+            ["validTo"] = ScenarioWorld.WallClockIso(to),
         };
         string window = $"{(from is { } ff ? "from " + ScenarioTime.Format(ff) + " " : "")}until {ScenarioTime.Format(to)}";
         return OperatorStimuli.Call($"operator creates visitor pass {code} for {carPark}, valid {window}", HttpMethod.Post, "/parking/passes", body,
@@ -141,7 +139,4 @@ public static class ParkingStimuli
             ? number
             : throw a.Error(key, $"'{text}' must be 1-{Edge.Access.CardNumber.MaxDigits} decimal digits (the number the reader sends)");
     }
-
-    // Scenario time as the edge's wall clock: virtual time zero is ScenarioWorld.Epoch.
-    private static string Iso(TimeSpan at) => (ScenarioWorld.Epoch + at).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }
