@@ -24,6 +24,21 @@ public sealed class Presence
     }
 
     /// <summary>
+    /// Whether the device's full state should go out now: right after the online status of a new session (the
+    /// heartbeat then starts over), or when <paramref name="heartbeat"/> is due.
+    /// </summary>
+    public bool IsStateDue(Cadence heartbeat, long nowMs)
+    {
+        if (AnnounceIfNewSession(nowMs))
+        {
+            heartbeat.Restart(nowMs);
+            return true;
+        }
+
+        return heartbeat.IsDue(nowMs);
+    }
+
+    /// <summary>
     /// True once per new session, after the online status went out. A transport that refuses it (queue full) is
     /// asked again at most every <see cref="Uplink.RetryIntervalMs"/>, so a full queue does not burn sequence numbers.
     /// </summary>

@@ -56,6 +56,18 @@ internal abstract class DeviceRig
         }
     }
 
+    /// <summary>Contact bounce: <paramref name="input"/> active for one loop period, then inactive for one, <paramref name="times"/> times.</summary>
+    public void Bounce(SimulatedInput input, int times)
+    {
+        for (int i = 0; i < times; i++)
+        {
+            input.Active = true;
+            Step(LoopMs);
+            input.Active = false;
+            Step(LoopMs);
+        }
+    }
+
     public void Command(string id, string name) => Deliver(Identity.CommandTopic, CommandPayload(id, name));
 
     public void Command(string id, string name, string extraFields) => Deliver(Identity.CommandTopic, CommandPayload(id, name, extraFields));

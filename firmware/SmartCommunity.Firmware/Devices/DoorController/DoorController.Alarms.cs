@@ -9,9 +9,7 @@ using SmartCommunity.Firmware.Hal;
 public sealed partial class DoorController
 {
     private readonly DebouncedInput _rex;
-    private bool _doorClosed;
-    private bool _doorCandidate;
-    private long _doorCandidateSinceMs;
+    private readonly DebouncedInput _doorContact;
     private long _rexSinceMs;
     private bool _openedDuringPassage;
     private bool _forced;
@@ -32,25 +30,12 @@ public sealed partial class DoorController
 
     private void TrackDoorContact(long nowMs)
     {
-        if (_doorClosedInput == null)
+        if (!_doorContact.Update(nowMs))
         {
             return;
         }
 
-        bool closed = _doorClosedInput.IsActive();
-        if (closed != _doorCandidate)
-        {
-            _doorCandidate = closed;
-            _doorCandidateSinceMs = nowMs;
-            return;
-        }
-
-        if (closed == _doorClosed || nowMs - _doorCandidateSinceMs < _settings.DoorContactDebounceMs)
-        {
-            return;
-        }
-
-        _doorClosed = closed;
+        bool closed = _doorContact.IsActive;
         PublishEvent(closed ? "door-closed" : "door-opened");
         if (!IsLockRole)
         {
@@ -109,7 +94,7 @@ public sealed partial class DoorController
     // for a fire, a command, a timed unlock or the link may stand open, and the time starts again after that ends.
     private void TrackHeldOpen(long nowMs)
     {
-        if (!IsLockRole || _doorClosedInput == null || _settings.HeldOpenMs <= 0 || _doorClosed || _held)
+        if (!IsLockRole || _doorClosedInput == null || _settings.HeldOpenMs <= 0 || _doorContact.IsActive || _held)
         {
             return;
         }

@@ -118,10 +118,10 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
         _wallClock.Load(now);
         _journal = new AccessJournal(settings.AccessBufferCapacity);
         _lastLinkMs = now;
+        _doorContact = new DebouncedInput(
+            doorClosedInput, settings.DoorContactDebounceMs, doorClosedInput != null && doorClosedInput.IsActive());
         if (doorClosedInput != null)
         {
-            _doorClosed = doorClosedInput.IsActive();
-            _doorCandidate = _doorClosed;
             _heldSinceMs = now;
         }
 
@@ -165,7 +165,7 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
 
     public FireState BuildingFire => _buildingFire;
 
-    public bool IsDoorClosed => _doorClosed;
+    public bool IsDoorClosed => _doorContact.IsActive;
 
     public CommandHandler Commands => _commands;
 
@@ -192,12 +192,7 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
         ApplyOutput();
         _wallClock.Step(nowMs, _settings.TimeSaveMs);
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState();
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs))
+        if (_presence.IsStateDue(_heartbeat, nowMs))
         {
             PublishState();
         }
@@ -382,7 +377,7 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
     {
         PayloadWriter writer = _uplink.Begin();
         WriteDoorFields(writer);
-        writer.Property("fireState", FireStateName(_buildingFire));
+        writer.Property("fireState", FireStateNames.NameOf(_buildingFire));
         writer.Property("dropped", _uplink.Dropped);
         _commands.WriteCounters(writer);
         writer.Property("lockMode", _failSecure ? LockModeFailSecure : LockModeFailSafe);
@@ -428,17 +423,7 @@ public sealed partial class DoorController : IFirmwareDevice, ICommandTarget
         writer.Property("fireInput", (_reasons & ReleaseReasons.FireInput) != 0);
         if (_doorClosedInput != null)
         {
-            writer.Property("door", _doorClosed ? "closed" : "open");
-        }
-    }
-
-    private static string FireStateName(FireState state)
-    {
-        switch (state)
-        {
-            case FireState.Clear: return FireStateDecoder.Clear;
-            case FireState.Alarm: return FireStateDecoder.Alarm;
-            default: return "unknown";
+            writer.Property("door", _doorContact.IsActive ? "closed" : "open");
         }
     }
 }

@@ -185,12 +185,7 @@ public sealed class EmergencyCallPoint : IFirmwareDevice, ICommandTarget
             RaiseCall(EmergencyCallKind.Welfare, nowMs);
         }
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState(nowMs);
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs))
+        if (_presence.IsStateDue(_heartbeat, nowMs))
         {
             PublishState(nowMs);
         }

@@ -30,7 +30,7 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
     private readonly IDigitalOutput _driveClose;
     private readonly IDigitalInput _openSwitch;
     private readonly IDigitalInput _closedSwitch;
-    private readonly IDigitalInput _resetButton;
+    private readonly DebouncedInput _resetButton;
     private readonly Uplink _uplink;
     private readonly CommandHandler _commands;
     private readonly Presence _presence;
@@ -64,9 +64,6 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
     private long _lastLeakAttemptMs;
     private long _leaks;
 
-    private bool _buttonDown;
-    private bool _buttonCandidate;
-    private long _buttonCandidateSinceMs;
     private long _refusedResets;
 
     private long _exerciseDueFromMs;
@@ -100,7 +97,9 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
         _probe = leakProbe;
         _openSwitch = openSwitch;
         _closedSwitch = closedSwitch;
-        _resetButton = resetButton;
+
+        // A button held (or shorted) at power-up is not a press: it must be released first.
+        _resetButton = new DebouncedInput(resetButton, settings.ButtonDebounceMs, resetButton != null && resetButton.IsActive());
         _uplink = new Uplink(identity, clock, transport, boot);
         _commands = new CommandHandler(_uplink, this);
         _presence = new Presence(_uplink, transport, RoleName);
@@ -121,13 +120,6 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
         if (_sensed == ValveState.Closed)
         {
             _closedBy = ByLocal;
-        }
-
-        // A button held (or shorted) at power-up is not a press: it must be released first.
-        if (resetButton != null)
-        {
-            _buttonDown = resetButton.IsActive();
-            _buttonCandidate = _buttonDown;
         }
     }
 
@@ -180,12 +172,7 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
         TrackRest(nowMs);
         ApplyMotor(nowMs);
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState(nowMs);
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs) || _stateChanged)
+        if (_presence.IsStateDue(_heartbeat, nowMs) || _stateChanged)
         {
             PublishState(nowMs);
         }
@@ -307,26 +294,7 @@ public sealed class LeakValveController : IFirmwareDevice, ICommandTarget
 
     private void TrackButton(long nowMs)
     {
-        if (_resetButton == null)
-        {
-            return;
-        }
-
-        bool pressed = _resetButton.IsActive();
-        if (pressed != _buttonCandidate)
-        {
-            _buttonCandidate = pressed;
-            _buttonCandidateSinceMs = nowMs;
-            return;
-        }
-
-        if (pressed == _buttonDown || nowMs - _buttonCandidateSinceMs < _settings.ButtonDebounceMs)
-        {
-            return;
-        }
-
-        _buttonDown = pressed;
-        if (!pressed)
+        if (!_resetButton.Update(nowMs) || !_resetButton.IsActive)
         {
             return;
         }

@@ -86,12 +86,7 @@ public sealed class ManualCallPoint : IFirmwareDevice, ICommandTarget
             Change(_lineFault.IsActive ? "fault" : "fault-cleared");
         }
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState();
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs))
+        if (_presence.IsStateDue(_heartbeat, nowMs))
         {
             PublishState();
         }

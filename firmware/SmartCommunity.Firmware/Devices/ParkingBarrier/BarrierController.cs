@@ -205,12 +205,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         TrackPendingClose(nowMs);
         ApplyOutputs(nowMs);
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState();
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs) || _stateChanged)
+        if (_presence.IsStateDue(_heartbeat, nowMs) || _stateChanged)
         {
             PublishState();
         }
@@ -701,7 +696,7 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         writer.Property("evacuating", _evacuating);
         writer.Property("sensorFault", _sensorFault);
         writer.Property("closePending", _closePending);
-        writer.Property("fireState", FireName(_buildingFire));
+        writer.Property("fireState", FireStateNames.NameOf(_buildingFire));
         writer.Property("vehiclesIn", _vehiclesIn);
         writer.Property("vehiclesOut", _vehiclesOut);
         writer.Property("obstacles", _obstacles);
@@ -725,16 +720,6 @@ public sealed class BarrierController : IFirmwareDevice, ICommandTarget
         writer.Property("safety", _safety.IsActive());
         writer.Property("sensorOk", _sensorOk.IsActive());
         _uplink.Send(_uplink.Identity.EventTopic, 1);
-    }
-
-    private static string FireName(FireState state)
-    {
-        switch (state)
-        {
-            case FireState.Clear: return FireStateDecoder.Clear;
-            case FireState.Alarm: return FireStateDecoder.Alarm;
-            default: return "unknown";
-        }
     }
 
     public static string StateName(BarrierState state)

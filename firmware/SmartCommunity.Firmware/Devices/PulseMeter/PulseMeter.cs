@@ -146,14 +146,7 @@ public sealed class PulseMeter : IFirmwareDevice, ICommandTarget
             TrackFlow(_fitted[i], nowMs);
         }
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishAll(nowMs);
-            _heartbeat.Restart(nowMs);
-            return;
-        }
-
-        if (_heartbeat.IsDue(nowMs))
+        if (_presence.IsStateDue(_heartbeat, nowMs))
         {
             PublishAll(nowMs);
             return;

@@ -189,12 +189,7 @@ public sealed class SmokeDetector : IFirmwareDevice, ICommandTarget
         TrackTimers(nowMs);
         ApplySounder(nowMs);
 
-        if (_presence.AnnounceIfNewSession(nowMs))
-        {
-            PublishState();
-            _heartbeat.Restart(nowMs);
-        }
-        else if (_heartbeat.IsDue(nowMs))
+        if (_presence.IsStateDue(_heartbeat, nowMs))
         {
             PublishState();
         }

@@ -43,13 +43,7 @@ public sealed partial class EmergencyCallPointTests
         EmergencyCallPointRig rig = new EmergencyCallPointRig();
         rig.Step();
 
-        for (int i = 0; i < 20; i++)
-        {
-            rig.CallButton.Active = true;
-            rig.Step(EmergencyCallPointRig.TickMs);
-            rig.CallButton.Active = false;
-            rig.Step(EmergencyCallPointRig.TickMs);
-        }
+        rig.Bounce(rig.CallButton, 20);
 
         Assert.AreEqual(EmergencyCallState.Idle, rig.Point.CallState);
         Assert.IsEmpty(rig.Events());

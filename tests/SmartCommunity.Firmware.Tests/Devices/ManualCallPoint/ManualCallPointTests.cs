@@ -39,13 +39,7 @@ public sealed partial class ManualCallPointTests
         ManualCallPointRig rig = new ManualCallPointRig();
         rig.Step();
 
-        for (int i = 0; i < 50; i++)
-        {
-            rig.Glass.Active = true;
-            rig.Step(ManualCallPointRig.TickMs);
-            rig.Glass.Active = false;
-            rig.Step(ManualCallPointRig.TickMs);
-        }
+        rig.Bounce(rig.Glass, 50);
 
         Assert.AreEqual(ManualCallPointState.Normal, rig.Point.State);
         Assert.IsEmpty(rig.Events());

@@ -25,6 +25,15 @@ public sealed partial class BarrierControllerTests
         return rig;
     }
 
+    // Open, then half a second into a close command's travel.
+    private static BarrierRig ClosingBarrier()
+    {
+        BarrierRig rig = OpenBarrier();
+        rig.Command("c1", "close");
+        rig.Run(500);
+        return rig;
+    }
+
     [TestMethod]
     public void Ctor_OnClosedLimit_ClosedWithMotorOff()
     {
@@ -160,9 +169,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Step_PresenceWhileClosing_ReversesOpenWithCloseOffInTheSameStep()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
         Assert.AreEqual(BarrierState.Closing, rig.Controller.State);
 
         rig.Presence.Active = true;
@@ -179,9 +186,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Step_SafetyInputWhileClosing_ReversesOpen()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
 
         rig.Safety.Active = true;
         rig.Step(BarrierRig.StepMs);
@@ -195,9 +200,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Step_ObstacleReversedAClose_ClosesAgainOnceClearAfterTheDelay()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
         rig.Safety.Active = true;
         rig.Step(BarrierRig.StepMs);
         rig.RunUntil(BarrierState.Open);
@@ -326,9 +329,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Step_SensorFaultWhileClosing_ReversesOpen()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
 
         rig.SensorOk.Active = false;
         rig.Step(BarrierRig.StepMs);
@@ -409,9 +410,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Execute_EvacuateWhileClosing_ReversesAndLatchesOpen()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
 
         rig.Command("e1", "evacuate");
 
@@ -491,9 +490,7 @@ public sealed partial class BarrierControllerTests
     [TestMethod]
     public void Execute_OpenWhileClosing_ReversesAndCancelsPendingClose()
     {
-        BarrierRig rig = OpenBarrier();
-        rig.Command("c1", "close");
-        rig.Run(500);
+        BarrierRig rig = ClosingBarrier();
 
         rig.Command("o2", "open");
 
