@@ -78,7 +78,7 @@ public sealed partial class AccessControl : IAsyncDisposable
     private readonly ConcurrentDictionary<string, AccessCard> _cards = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DoorState> _doors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Group, string Card), PassbackState> _passback = new();
-    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly CategoryCounts _refused = new();
     private ITimer? _timer;
     private bool _disposed;
 
@@ -125,7 +125,7 @@ public sealed partial class AccessControl : IAsyncDisposable
     public IReadOnlyList<AccessCard> Cards => _cards.Values.OrderBy(c => c.Number, Comparer<string>.Create(CardNumber.Compare)).ToList();
 
     /// <summary>What was refused or could not be used, by category (access messages without a card or request number, ...).</summary>
-    public IReadOnlyDictionary<string, long> Refused => new SortedDictionary<string, long>(_refused, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Refused => _refused.Snapshot();
 
     public AccessCard? FindCard(string number) => _cards.GetValueOrDefault(number);
 
@@ -491,7 +491,7 @@ public sealed partial class AccessControl : IAsyncDisposable
             state.List.Count, syncing, state.LastResult, state.LastResultAt);
     }
 
-    private void Count(string what) => _refused.AddOrUpdate(what, 1, (_, n) => n + 1);
+    private void Count(string what) => _refused.Count(what);
 
     private long NowSeconds => _time.GetUtcNow().ToUnixTimeSeconds();
 

@@ -62,7 +62,7 @@ public sealed partial class CallDesk : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<long, ActiveCall> _active = new();
     private readonly ConcurrentDictionary<(long Call, CommandKind Kind), string> _lastCommands = new();
-    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly CategoryCounts _refused = new();
     private readonly ConcurrentDictionary<string, bool> _quietProblemsReported = new(StringComparer.Ordinal);
     private ITimer? _timer;
     private bool _disposed;
@@ -108,7 +108,7 @@ public sealed partial class CallDesk : IAsyncDisposable
     public IReadOnlyList<EmergencyCall> Active => _active.Values.Select(a => a.Call).OrderBy(c => c.Id).ToList();
 
     /// <summary>What the desk refused or could not use, by category (bad call ids, unknown calls, wrong tokens, bad ack messages).</summary>
-    public IReadOnlyDictionary<string, long> Refused => new SortedDictionary<string, long>(_refused, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Refused => _refused.Snapshot();
 
     /// <summary>The newest call with this id from this call point, active or not; null if there is none.</summary>
     public EmergencyCall? Find(string device, string callId) => FindActive(device, callId)?.Call ?? _store.FindNewest(device, callId);
@@ -723,7 +723,7 @@ public sealed partial class CallDesk : IAsyncDisposable
             JsonSerializer.Serialize(payload, Json), EventLane.Priority));
     }
 
-    private void Count(string category) => _refused.AddOrUpdate(category, 1, (_, n) => n + 1);
+    private void Count(string category) => _refused.Count(category);
 
     /// <summary>The acknowledgement route of a call, as the API serves it.</summary>
     public static string CallbackPath(EmergencyCall call) => $"/calls/{Uri.EscapeDataString(call.Device)}/{Uri.EscapeDataString(call.CallId)}/ack";

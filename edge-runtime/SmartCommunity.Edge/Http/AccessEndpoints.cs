@@ -43,7 +43,7 @@ public static class AccessEndpoints
 
         app.MapGet("/access/cards/{card}", (string card) =>
         {
-            if (!TryCard(card, out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -55,7 +55,7 @@ public static class AccessEndpoints
 
         app.MapPut("/access/cards/{card}", async (string card, HttpContext context) =>
         {
-            if (!TryCard(card, out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -98,7 +98,7 @@ public static class AccessEndpoints
 
         app.MapDelete("/access/cards/{card}", async (string card, HttpContext context) =>
         {
-            if (!TryCard(card, out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -108,7 +108,7 @@ public static class AccessEndpoints
 
         app.MapDelete("/access/cards/{card}/passback", async (string card, HttpContext context) =>
         {
-            if (!TryCard(card, out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -165,14 +165,6 @@ public static class AccessEndpoints
         });
 
         return app;
-    }
-
-    private static bool TryCard(string text, out string number, out IResult? problem)
-    {
-        problem = CardNumber.TryNormalize(text, out number)
-            ? null
-            : Problems.BadRequest("Bad card number", $"'{text}' is not a card number: give the number the reader reports, 1-{CardNumber.MaxDigits} decimal digits up to {ulong.MaxValue}");
-        return problem is null;
     }
 
     private static IResult UnknownCard(string number) => Problems.NotFound("unknown card", $"no card {number}; GET /access/cards lists them, PUT /access/cards/{number} adds it");

@@ -30,6 +30,18 @@ public static class Problems
     public static IResult UnknownBuilding(string building) =>
         NotFound("unknown building", $"no building '{building}' in the layout; GET /buildings lists them");
 
+    /// <summary>
+    /// A card number (or a visitor pass code, which lane readers send the same way) from a route: written as
+    /// <see cref="Access.CardNumber.TryNormalize"/> writes it, else a problem naming <paramref name="what"/> was bad.
+    /// </summary>
+    public static bool TryCardNumber(string text, string what, out string number, out IResult? problem)
+    {
+        problem = Access.CardNumber.TryNormalize(text, out number)
+            ? null
+            : BadRequest($"Bad {what}", $"'{text}' is not a {what}: give the number the reader reports, 1-{Access.CardNumber.MaxDigits} decimal digits up to {ulong.MaxValue}");
+        return problem is null;
+    }
+
     /// <summary>A query parameter that must be a whole number in a range.</summary>
     public static bool TryParseLimit(string? text, int fallback, int max, out int limit, out IResult? problem)
     {

@@ -48,7 +48,7 @@ public sealed partial class MeterBook : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _closing = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly CategoryCounts _refused = new();
     private ITimer? _timer;
     private long _readings;
 
@@ -74,7 +74,7 @@ public sealed partial class MeterBook : IAsyncDisposable
     public long ReadingsStored => Interlocked.Read(ref _readings);
 
     /// <summary>Readings not stored, by why: unmapped-channel, unknown-meter, wrong-unit, bad-reading.</summary>
-    public IReadOnlyDictionary<string, long> Refused => new SortedDictionary<string, long>(_refused);
+    public IReadOnlyDictionary<string, long> Refused => _refused.Snapshot();
 
     public MeterDefinition? Find(string id) => _meters.GetValueOrDefault(id);
 
@@ -420,7 +420,7 @@ public sealed partial class MeterBook : IAsyncDisposable
 
     private ReadingOutcome Refuse(string why, string key, string message)
     {
-        _refused.AddOrUpdate(why, 1, (_, n) => n + 1);
+        _refused.Count(why);
 
         // Heartbeats repeat a reading every minute or so: say it once per cause and channel, count every time.
         if (_warned.TryAdd(why + "|" + key, true))

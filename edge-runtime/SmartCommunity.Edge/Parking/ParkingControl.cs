@@ -71,7 +71,7 @@ public sealed partial class ParkingControl : IAsyncDisposable
     private readonly Dictionary<string, (long Boot, long Seq)> _counted;
     private readonly ConcurrentDictionary<string, VisitorPass> _passes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Card, string CarPark), Reservation> _reservations = new();
-    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly CategoryCounts _refused = new();
     private readonly List<ITimer> _timers = [];
     private bool _disposed;
 
@@ -114,7 +114,7 @@ public sealed partial class ParkingControl : IAsyncDisposable
     public IReadOnlyList<CarParkDefinition> CarParks => _layout.CarParks;
 
     /// <summary>What was refused, clamped or could not be used, by category.</summary>
-    public IReadOnlyDictionary<string, long> Refused => new SortedDictionary<string, long>(_refused, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Refused => _refused.Snapshot();
 
     /// <summary>Starts the daily recount of every car park that has a <c>recountAt</c>.</summary>
     public void Start()
@@ -582,7 +582,7 @@ public sealed partial class ParkingControl : IAsyncDisposable
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private void Count(string what) => _refused.AddOrUpdate(what, 1, (_, n) => n + 1);
+    private void Count(string what) => _refused.Count(what);
 
     /// <summary>One parking record in the event log (channel <see cref="Channel"/>, priority lane), from the barrier.</summary>
     private Task RecordAsync(DeviceDefinition barrier, string name, object details) =>

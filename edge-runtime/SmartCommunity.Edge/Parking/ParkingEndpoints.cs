@@ -67,7 +67,7 @@ public static class ParkingEndpoints
 
         app.MapGet("/parking/passes/{code}", (string code) =>
         {
-            if (!TryNumber(code, "pass code", out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(code, "pass code", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -77,7 +77,7 @@ public static class ParkingEndpoints
 
         app.MapDelete("/parking/passes/{code}", async (string code, HttpContext context) =>
         {
-            if (!TryNumber(code, "pass code", out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(code, "pass code", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -128,7 +128,7 @@ public static class ParkingEndpoints
 
         app.MapPut("/parking/{carPark}/reservations/{card}", async (string carPark, string card, HttpContext context) =>
         {
-            if (!TryNumber(card, "card number", out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -141,7 +141,7 @@ public static class ParkingEndpoints
 
         app.MapDelete("/parking/{carPark}/reservations/{card}", async (string carPark, string card, HttpContext context) =>
         {
-            if (!TryNumber(card, "card number", out string number, out IResult? problem))
+            if (!Problems.TryCardNumber(card, "card number", out string number, out IResult? problem))
             {
                 return problem!;
             }
@@ -152,14 +152,6 @@ public static class ParkingEndpoints
         });
 
         return app;
-    }
-
-    private static bool TryNumber(string text, string what, out string number, out IResult? problem)
-    {
-        problem = CardNumber.TryNormalize(text, out number)
-            ? null
-            : Problems.BadRequest($"Bad {what}", $"'{text}' is not a {what}: give the number the reader sends, 1-{CardNumber.MaxDigits} decimal digits");
-        return problem is null;
     }
 
     private static IResult UnknownPass(string code) => Problems.NotFound("unknown visitor pass", $"no pass {code}; GET /parking/passes lists them");

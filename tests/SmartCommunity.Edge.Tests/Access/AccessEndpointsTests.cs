@@ -1,14 +1,11 @@
 namespace SmartCommunity.Edge.Tests.Access;
 
 using System;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using SmartCommunity.Edge.Tests.Http;
 using SmartCommunity.Edge.Tests.TestSupport;
@@ -27,16 +24,16 @@ public sealed class AccessEndpointsTests
     public async Task Cards_PutGetListDelete_EachChangeAuditedWithWhoAndWhat()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, AccessRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
 
-        HttpResponseMessage created = await PutAsync(alice, CardPath, """{"name":"Ann Lee","unit":"flat 12","doors":["b1-main"],"groups":["gym"],"validTo":"2026-01-31T00:00:00+01:00"}""");
+        HttpResponseMessage created = await OperatorClient.PutJsonAsync(alice, CardPath, """{"name":"Ann Lee","unit":"flat 12","doors":["b1-main"],"groups":["gym"],"validTo":"2026-01-31T00:00:00+01:00"}""");
         JsonElement card = await OperatorClient.JsonAsync(created, HttpStatusCode.Created);
         Assert.AreEqual("/access/cards/4001", created.Headers.Location?.OriginalString);
         Assert.AreEqual(("4001", "Ann Lee", "flat 12", "alice"), (card.GetProperty("card").GetString(), card.GetProperty("name").GetString(), card.GetProperty("unit").GetString(), card.GetProperty("updatedBy").GetString()));
         Assert.AreEqual(new DateTimeOffset(2026, 1, 30, 23, 0, 0, TimeSpan.Zero), card.GetProperty("validTo").GetDateTimeOffset());
 
-        JsonElement changed = await OperatorClient.JsonAsync(await PutAsync(alice, "/access/cards/0004001", """{"name":"Ann Lee","doors":["b1-main"]}"""), HttpStatusCode.OK);
+        JsonElement changed = await OperatorClient.JsonAsync(await OperatorClient.PutJsonAsync(alice, "/access/cards/0004001", """{"name":"Ann Lee","doors":["b1-main"]}"""), HttpStatusCode.OK);
         Assert.AreEqual(0, changed.GetProperty("groups").GetArrayLength(), "a PUT replaces the card; leading zeros name the same card");
         Assert.AreEqual("Ann Lee", (await OperatorClient.GetJsonAsync(alice, CardPath)).GetProperty("card").GetProperty("name").GetString());
         Assert.AreEqual("4001", (await OperatorClient.GetJsonAsync(alice, "/access/cards")).EnumerateArray().Single().GetProperty("card").GetString());
@@ -71,10 +68,10 @@ public sealed class AccessEndpointsTests
     public async Task PutCard_BadInput_ProblemSayingWhatToFixAndNothingStored(string path, string body, string detail)
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, AccessRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
 
-        JsonElement problem = await OperatorClient.ProblemAsync(await PutAsync(alice, path, body), HttpStatusCode.BadRequest);
+        JsonElement problem = await OperatorClient.ProblemAsync(await OperatorClient.PutJsonAsync(alice, path, body), HttpStatusCode.BadRequest);
 
         Assert.Contains(detail, problem.GetProperty("detail").GetString()!);
         Assert.IsEmpty(edge.Access.Cards);
@@ -88,7 +85,7 @@ public sealed class AccessEndpointsTests
     public async Task Events_BadQuery_ProblemSayingWhatToFix(string query, string detail)
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, AccessRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
 
         JsonElement problem = await OperatorClient.ProblemAsync(await alice.GetAsync("/access/events" + query), HttpStatusCode.BadRequest);
@@ -100,11 +97,11 @@ public sealed class AccessEndpointsTests
     public async Task AccessRoutes_WithoutAToken_Unauthorized()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, AccessRig.Yaml);
         using HttpClient anonymous = EdgeRig.Http(edge);
 
         await OperatorClient.ProblemAsync(await anonymous.GetAsync("/access/cards"), HttpStatusCode.Unauthorized);
-        await OperatorClient.ProblemAsync(await PutAsync(anonymous, CardPath, """{"name":"A","doors":["b1-main"]}"""), HttpStatusCode.Unauthorized);
+        await OperatorClient.ProblemAsync(await OperatorClient.PutJsonAsync(anonymous, CardPath, """{"name":"A","doors":["b1-main"]}"""), HttpStatusCode.Unauthorized);
         await OperatorClient.ProblemAsync(await anonymous.GetAsync("/access/events"), HttpStatusCode.Unauthorized);
     }
 
@@ -112,13 +109,13 @@ public sealed class AccessEndpointsTests
     public async Task DoorOverMqtt_CardAdded_GetsItsListThenAnOnlineGrantAndTheTrailShowsBoth()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, AccessRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
         await using DoorClient door = await DoorClient.ConnectAsync(edge, "b1-main");
         await door.OnlineAsync();
         await door.StateAsync();
 
-        await OperatorClient.JsonAsync(await PutAsync(alice, CardPath, """{"name":"Ann Lee","groups":["residents"]}"""), HttpStatusCode.Created);
+        await OperatorClient.JsonAsync(await OperatorClient.PutJsonAsync(alice, CardPath, """{"name":"Ann Lee","groups":["residents"]}"""), HttpStatusCode.Created);
 
         await Eventually.WaitUntilAsync(() => door.ListVersion == 1, "the door holds the edge's list v1");
         Assert.AreEqual("4001:0:0", door.Table.Text);
@@ -146,17 +143,4 @@ public sealed class AccessEndpointsTests
         JsonElement groups = await OperatorClient.GetJsonAsync(alice, "/access/groups");
         Assert.AreEqual("b1-garage-in,b1-garage-out", string.Join(",", groups.EnumerateArray().Single(g => g.GetProperty("id").GetString() == "garage").GetProperty("doors").EnumerateArray().Select(d => d.GetString())));
     }
-
-    private static async Task<EdgeHost> StartEdgeAsync(TempFolder data)
-    {
-        string layout = data.File("layout.yaml");
-        await File.WriteAllTextAsync(layout, AccessRig.Yaml);
-        return await EdgeHost.StartAsync(
-            new EdgeOptions { LayoutPath = layout, DataDirectory = data.Path, MqttPort = 0, HttpPort = 0 },
-            NullLoggerFactory.Instance,
-            TimeProvider.System);
-    }
-
-    private static Task<HttpResponseMessage> PutAsync(HttpClient http, string path, string json) =>
-        http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 }

@@ -2,7 +2,6 @@ namespace SmartCommunity.Edge.Tests.Access;
 
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -88,11 +87,7 @@ internal sealed class AccessRig : EdgeCore
     private readonly Dictionary<string, DoorSide> _doors = new(StringComparer.Ordinal);
 
     public AccessRig(AccessOptions? options = null)
-        : base(data =>
-        {
-            File.WriteAllText(data.File("layout.yaml"), Yaml);
-            return LayoutLoader.Load(data.File("layout.yaml"));
-        })
+        : base(_ => LayoutLoader.Parse(Yaml, "access-rig.yaml"))
     {
         FireRule = NewFireRule();
         Commands.AddSafetyGate(FireRule);
@@ -177,8 +172,7 @@ internal sealed class AccessRig : EdgeCore
 
     /// <summary>Distinct commands of one kind sent to a door, oldest first (a retry repeats its id).</summary>
     public IReadOnlyList<JsonElement> Sent(string door, string command) =>
-        Sent(door).Select(p => p.Json).Where(c => c.GetProperty("cmd").GetString() == command)
-            .GroupBy(c => c.GetProperty("id").GetString()).Select(g => g.First()).ToList();
+        Distinct(Sent(door).Select(p => p.Json).Where(c => c.GetProperty("cmd").GetString() == command)).ToList();
 
     /// <summary>
     /// Plays the door's side of allow-list sync against <paramref name="table"/>: every allow-list command not answered
@@ -199,9 +193,7 @@ internal sealed class AccessRig : EdgeCore
     }
 
     /// <summary>Access records of the event log (channel access) of one name, oldest first, payloads parsed.</summary>
-    public IReadOnlyList<JsonElement> Records(string name, string? door = null) =>
-        Log.ReadRecent(10_000, door).Where(e => e.Channel == AccessControl.Channel && e.Name == name).OrderBy(e => e.Id)
-            .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
+    public IReadOnlyList<JsonElement> Records(string name, string? door = null) => Records(AccessControl.Channel, name, door);
 
     public override async ValueTask DisposeAsync()
     {

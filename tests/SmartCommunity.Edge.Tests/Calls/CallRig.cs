@@ -99,15 +99,12 @@ internal sealed class CallRig : EdgeCore
     }
 
     /// <summary>The call records of one name, oldest first, with their payloads parsed.</summary>
-    public IReadOnlyList<JsonElement> Records(string name) =>
-        Log.ReadRecent(10_000).Where(e => e.Channel == CallRecords.Channel && e.Name == name).OrderBy(e => e.Id)
-            .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
+    public IReadOnlyList<JsonElement> Records(string name) => Records(CallRecords.Channel, name);
 
     /// <summary>Distinct commands (a retry repeats its id) of one kind sent to a call point, oldest first.</summary>
     public IReadOnlyList<JsonElement> Sent(string device, string command) =>
-        Downlink.CommandsTo(Layout.Site, "b1", DeviceKinds.EmergencyCallPoint, device)
-            .Where(c => c.GetProperty("cmd").GetString() == command)
-            .GroupBy(c => c.GetProperty("id").GetString()).Select(g => g.First()).ToList();
+        Distinct(Downlink.CommandsTo(Layout.Site, "b1", DeviceKinds.EmergencyCallPoint, device)
+            .Where(c => c.GetProperty("cmd").GetString() == command)).ToList();
 
     public override async ValueTask DisposeAsync()
     {

@@ -36,6 +36,9 @@ internal static class OperatorClient
     public static Task<HttpResponseMessage> PostJsonAsync(HttpClient http, string path, string json) =>
         http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
+    public static Task<HttpResponseMessage> PutJsonAsync(HttpClient http, string path, string json) =>
+        http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
     /// <summary>Asserts a problem+json answer with the status, a title and a detail, and returns its body.</summary>
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {

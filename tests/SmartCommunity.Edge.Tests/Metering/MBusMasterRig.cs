@@ -87,19 +87,8 @@ internal sealed class MBusMasterRig : EdgeCore
     }
 
     /// <summary>Like <see cref="Eventually"/>, and on failure says what the master saw.</summary>
-    public async Task WaitAsync(Func<bool> done, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!done())
-        {
-            if (waited.Elapsed > Eventually.Timeout)
-            {
-                Assert.Fail($"gave up waiting until {what}; bus status: {System.Text.Json.JsonSerializer.Serialize(Master?.Status())}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitAsync(Func<bool> done, string what) =>
+        Eventually.WaitUntilAsync(done, what, () => $"bus status: {System.Text.Json.JsonSerializer.Serialize(Master?.Status())}");
 
     public override async ValueTask DisposeAsync()
     {

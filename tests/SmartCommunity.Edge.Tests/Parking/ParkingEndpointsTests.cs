@@ -1,14 +1,11 @@
 namespace SmartCommunity.Edge.Tests.Parking;
 
 using System;
-using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MQTTnet;
 using SmartCommunity.Edge.Layout;
@@ -27,11 +24,11 @@ public sealed class ParkingEndpointsTests
     public async Task Barriers_EntryPassageCorrectionAndFull_AnsweredOverMqttAndShownByTheApi()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, ParkingRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
         await using BarrierClient entry = await BarrierClient.ConnectAsync(edge, ParkingRig.Entry);
         await using BarrierClient exit = await BarrierClient.ConnectAsync(edge, ParkingRig.ExitLane);
-        await OperatorClient.JsonAsync(await PutAsync(alice, "/access/cards/4001", """{"name":"Ann Lee","groups":["garage-lanes"]}"""), HttpStatusCode.Created);
+        await OperatorClient.JsonAsync(await OperatorClient.PutJsonAsync(alice, "/access/cards/4001", """{"name":"Ann Lee","groups":["garage-lanes"]}"""), HttpStatusCode.Created);
 
         await entry.EntryRequestAsync("4001", req: 1);
         await Eventually.WaitUntilAsync(() => entry.Answer(1) is not null, "the entry barrier hears its answer");
@@ -59,7 +56,7 @@ public sealed class ParkingEndpointsTests
     public async Task Passes_CreateListGetRevoke_EachChangeAuditedWithWho()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, ParkingRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
 
         HttpResponseMessage created = await OperatorClient.PostJsonAsync(alice, "/parking/passes",
@@ -88,7 +85,7 @@ public sealed class ParkingEndpointsTests
     public async Task CreatePass_BadInput_ProblemSayingWhatToFixAndNothingStored(string body, string detail)
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, ParkingRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
 
         JsonElement problem = await OperatorClient.ProblemAsync(await OperatorClient.PostJsonAsync(alice, "/parking/passes", body), HttpStatusCode.BadRequest);
@@ -101,19 +98,19 @@ public sealed class ParkingEndpointsTests
     public async Task Reservations_SetListClear_AndProblemsForWhatCannotBe()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, ParkingRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
-        await OperatorClient.JsonAsync(await PutAsync(alice, "/access/cards/4001", """{"name":"Ann Lee","groups":["garage-lanes"]}"""), HttpStatusCode.Created);
+        await OperatorClient.JsonAsync(await OperatorClient.PutJsonAsync(alice, "/access/cards/4001", """{"name":"Ann Lee","groups":["garage-lanes"]}"""), HttpStatusCode.Created);
 
-        JsonElement reserved = await OperatorClient.JsonAsync(await PutAsync(alice, "/parking/garage/reservations/4001", ""), HttpStatusCode.OK);
+        JsonElement reserved = await OperatorClient.JsonAsync(await OperatorClient.PutJsonAsync(alice, "/parking/garage/reservations/4001", ""), HttpStatusCode.OK);
         Assert.AreEqual(("4001", "garage", "alice"), (reserved.GetProperty("card").GetString(), reserved.GetProperty("carPark").GetString(), reserved.GetProperty("by").GetString()));
         Assert.AreEqual(1, (await OperatorClient.GetJsonAsync(alice, "/parking/reservations")).GetArrayLength());
         Assert.AreEqual(HttpStatusCode.NoContent, (await alice.DeleteAsync("/parking/garage/reservations/4001")).StatusCode);
         await OperatorClient.ProblemAsync(await alice.DeleteAsync("/parking/garage/reservations/4001"), HttpStatusCode.NotFound);
 
-        JsonElement unknownCard = await OperatorClient.ProblemAsync(await PutAsync(alice, "/parking/garage/reservations/999", ""), HttpStatusCode.BadRequest);
+        JsonElement unknownCard = await OperatorClient.ProblemAsync(await OperatorClient.PutJsonAsync(alice, "/parking/garage/reservations/999", ""), HttpStatusCode.BadRequest);
         Assert.Contains("neither a resident's card", unknownCard.GetProperty("detail").GetString()!);
-        await OperatorClient.ProblemAsync(await PutAsync(alice, "/parking/lot/reservations/4001", ""), HttpStatusCode.NotFound);
+        await OperatorClient.ProblemAsync(await OperatorClient.PutJsonAsync(alice, "/parking/lot/reservations/4001", ""), HttpStatusCode.NotFound);
         Assert.IsEmpty(edge.Parking.Reservations);
     }
 
@@ -121,7 +118,7 @@ public sealed class ParkingEndpointsTests
     public async Task Count_BadInputUnknownCarParkOrNoToken_Problems()
     {
         using var data = new TempFolder();
-        await using EdgeHost edge = await StartEdgeAsync(data);
+        await using EdgeHost edge = await EdgeRig.StartEdgeAsync(data, ParkingRig.Yaml);
         using HttpClient alice = await OperatorClient.AsOperatorAsync(edge);
         using HttpClient anonymous = EdgeRig.Http(edge);
 
@@ -136,19 +133,6 @@ public sealed class ParkingEndpointsTests
 
     private static string Levels(JsonElement carPark) =>
         string.Join(" ", carPark.GetProperty("levels").EnumerateArray().Select(l => $"{l.GetProperty("level").GetString()}:{l.GetProperty("occupied").GetInt64()}/{l.GetProperty("capacity").GetInt32()}"));
-
-    private static async Task<EdgeHost> StartEdgeAsync(TempFolder data)
-    {
-        string layout = data.File("layout.yaml");
-        await File.WriteAllTextAsync(layout, ParkingRig.Yaml);
-        return await EdgeHost.StartAsync(
-            new EdgeOptions { LayoutPath = layout, DataDirectory = data.Path, MqttPort = 0, HttpPort = 0 },
-            NullLoggerFactory.Instance,
-            TimeProvider.System);
-    }
-
-    private static Task<HttpResponseMessage> PutAsync(HttpClient http, string path, string json) =>
-        http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     /// <summary>A barrier as the edge sees it on the wire: a raw MQTT client under the barrier's id that acknowledges every command.</summary>
     private sealed class BarrierClient : DeviceClient

@@ -2,7 +2,6 @@ namespace SmartCommunity.Edge.Tests.Parking;
 
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -87,11 +86,7 @@ internal sealed class ParkingRig : EdgeCore
     private readonly Dictionary<string, (long Boot, long Seq, DateTimeOffset BootedAt)> _barriers = new(StringComparer.Ordinal);
 
     public ParkingRig(TimeZoneInfo? zone = null)
-        : base(data =>
-        {
-            File.WriteAllText(data.File("layout.yaml"), Yaml);
-            return LayoutLoader.Load(data.File("layout.yaml"));
-        })
+        : base(_ => LayoutLoader.Parse(Yaml, "parking-rig.yaml"))
     {
         if (zone is not null)
         {
@@ -154,9 +149,8 @@ internal sealed class ParkingRig : EdgeCore
     /// <summary>The answer (open or deny) the barrier got for request <paramref name="req"/>.</summary>
     public JsonElement Answer(string barrier, long req)
     {
-        JsonElement[] answers = Downlink.Published.Where(p => p.Topic == Topics.Device(Layout.Site, "b1", DeviceKinds.Barrier, barrier, Channel.Command))
-            .Select(p => p.Json).Where(c => c.TryGetProperty("req", out JsonElement r) && r.GetInt64() == req)
-            .GroupBy(c => c.GetProperty("id").GetString()).Select(g => g.First()).ToArray();
+        JsonElement[] answers = Distinct(Downlink.CommandsTo(Layout.Site, "b1", DeviceKinds.Barrier, barrier)
+            .Where(c => c.TryGetProperty("req", out JsonElement r) && r.GetInt64() == req)).ToArray();
         Assert.HasCount(1, answers, $"one answer to request {req} at {barrier}");
         return answers[0];
     }
@@ -164,9 +158,7 @@ internal sealed class ParkingRig : EdgeCore
     public long Level(string level) => Parking.Occupancy(Garage)!.Levels.Single(l => l.Level == level).Occupied;
 
     /// <summary>Parking records of the event log of one name, oldest first, payloads parsed.</summary>
-    public IReadOnlyList<JsonElement> Records(string name) =>
-        Log.ReadRecent(10_000).Where(e => e.Channel == ParkingControl.Channel && e.Name == name).OrderBy(e => e.Id)
-            .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
+    public IReadOnlyList<JsonElement> Records(string name) => Records(ParkingControl.Channel, name);
 
     public override async ValueTask DisposeAsync()
     {

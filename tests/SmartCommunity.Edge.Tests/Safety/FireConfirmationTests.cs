@@ -77,11 +77,7 @@ public sealed class FireConfirmationTests
     [TestMethod]
     public void DetectorAlarm_TwoDetectorsFirstClearedWithinTheWindow_SecondStillConfirms()
     {
-        FireConfirmation fire = Confirmation(FireConfirmationMode.TwoDetectors);
-        fire.DetectorAlarm(LobbyA, test: false);
-        _time.Advance(TimeSpan.FromSeconds(5));
-        fire.DetectorCleared(LobbyA);
-        _time.Advance(TimeSpan.FromSeconds(30));
+        FireConfirmation fire = TwoDetectorsLobbyAAlarmedAndCleared(TimeSpan.FromSeconds(30));
 
         FireDecision decision = fire.DetectorAlarm(LobbyB, test: false);
 
@@ -91,11 +87,7 @@ public sealed class FireConfirmationTests
     [TestMethod]
     public void DetectorAlarm_TwoDetectorsFirstClearedMoreThanAWindowAgo_OnlySuspected()
     {
-        FireConfirmation fire = Confirmation(FireConfirmationMode.TwoDetectors);
-        fire.DetectorAlarm(LobbyA, test: false);
-        _time.Advance(TimeSpan.FromSeconds(5));
-        fire.DetectorCleared(LobbyA);
-        _time.Advance(TimeSpan.FromSeconds(31));
+        FireConfirmation fire = TwoDetectorsLobbyAAlarmedAndCleared(TimeSpan.FromSeconds(31));
 
         FireDecision decision = fire.DetectorAlarm(LobbyB, test: false);
 
@@ -138,11 +130,7 @@ public sealed class FireConfirmationTests
     [TestMethod]
     public void DetectorAlarm_SameDetectorAlarmsAgain_NeverCountsAsTwo()
     {
-        FireConfirmation fire = Confirmation(FireConfirmationMode.TwoDetectors);
-        fire.DetectorAlarm(LobbyA, test: false);
-        _time.Advance(TimeSpan.FromSeconds(5));
-        fire.DetectorCleared(LobbyA);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        FireConfirmation fire = TwoDetectorsLobbyAAlarmedAndCleared(TimeSpan.FromSeconds(5));
 
         FireDecision again = fire.DetectorAlarm(LobbyA, test: false);
 
@@ -288,6 +276,17 @@ public sealed class FireConfirmationTests
 
         Assert.IsEmpty(standing);
         Assert.AreEqual(FireStep.Confirmed, reported.Step, "an overridden detector that reports alarm again is a new alarm");
+    }
+
+    /// <summary>Two-detector confirmation where lobby A alarmed for 5 s, cleared, and <paramref name="sinceCleared"/> has passed.</summary>
+    private FireConfirmation TwoDetectorsLobbyAAlarmedAndCleared(TimeSpan sinceCleared)
+    {
+        FireConfirmation fire = Confirmation(FireConfirmationMode.TwoDetectors);
+        fire.DetectorAlarm(LobbyA, test: false);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        fire.DetectorCleared(LobbyA);
+        _time.Advance(sinceCleared);
+        return fire;
     }
 
     private FireConfirmation Confirmation(FireConfirmationMode mode, bool testReleasesDoors = false) =>

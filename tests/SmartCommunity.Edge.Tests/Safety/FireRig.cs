@@ -130,9 +130,7 @@ internal sealed class FireRig : EdgeCore
     }
 
     /// <summary>Edge records of the fire rule (source edge, channel rule) with this name, oldest first.</summary>
-    public IReadOnlyList<JsonElement> RuleRecords(string name) =>
-        Log.ReadRecent(10_000, "edge").Where(e => e.Channel == "rule" && e.Name == name).Reverse()
-            .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
+    public IReadOnlyList<JsonElement> RuleRecords(string name) => Records("rule", name, "edge");
 
     public IReadOnlyList<Alert> OpenAlerts(string rule) => Alerts.List().Where(a => a.Rule == rule).ToList();
 

@@ -1,6 +1,9 @@
 namespace SmartCommunity.Edge.Tests.TestSupport;
 
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -52,6 +55,15 @@ internal abstract class EdgeCore : IAsyncDisposable
     public AlertBook Alerts { get; }
 
     public DeviceDefinition Device(string id) => Layout.DevicesById[id];
+
+    /// <summary>Records of the event log on <paramref name="channel"/> with this name (of one source, if given), oldest first, payloads parsed.</summary>
+    public IReadOnlyList<JsonElement> Records(string channel, string name, string? source = null) =>
+        Log.ReadRecent(10_000, source).Where(e => e.Channel == channel && e.Name == name).OrderBy(e => e.Id)
+            .Select(e => JsonDocument.Parse(e.Payload).RootElement.Clone()).ToList();
+
+    /// <summary>Each command once (a retry repeats its id), in the order first sent.</summary>
+    public static IEnumerable<JsonElement> Distinct(IEnumerable<JsonElement> commands) =>
+        commands.GroupBy(c => c.GetProperty("id").GetString()).Select(g => g.First());
 
     /// <summary>A fire rule over these parts with their alerts and twins (also as after a restart of the edge: latches and twins as they were).</summary>
     public FireRule NewFireRule() => new(Layout, Downlink, Commands, Log, Time, NullLogger.Instance) { Alerts = Alerts, Twins = Twins };

@@ -2,6 +2,7 @@ namespace SmartCommunity.Edge.Tests.TestSupport;
 
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -30,6 +31,17 @@ internal static class EdgeRig
             new EdgeOptions { LayoutPath = DemoLayout.Path, DataDirectory = data.Path, MqttPort = mqttPort, HttpPort = 0 },
             NullLoggerFactory.Instance,
             TimeProvider.System);
+
+    /// <summary>The edge over a layout of the test's own (<paramref name="layoutYaml"/>, written into the test's folder).</summary>
+    public static Task<EdgeHost> StartEdgeAsync(TempFolder data, string layoutYaml)
+    {
+        string layout = data.File("layout.yaml");
+        File.WriteAllText(layout, layoutYaml);
+        return EdgeHost.StartAsync(
+            new EdgeOptions { LayoutPath = layout, DataDirectory = data.Path, MqttPort = 0, HttpPort = 0 },
+            NullLoggerFactory.Instance,
+            TimeProvider.System);
+    }
 
     /// <summary>Starts the virtual devices (all of the edge's layout unless told otherwise) and waits until the edge sees each one online.</summary>
     public static async Task<VirtualBuilding> StartCommunityAsync(EdgeHost edge, BuildingLayout? devices = null)

@@ -13,14 +13,17 @@ internal static class Eventually
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(condition, what, null);
+
+    /// <param name="seen">On failure, what the test's parts saw, appended to the message.</param>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, Func<string>? seen)
     {
         var waited = Stopwatch.StartNew();
         while (!condition())
         {
             if (waited.Elapsed > Timeout)
             {
-                Assert.Fail($"gave up after {Timeout.TotalSeconds:F0} s waiting until {what}");
+                Assert.Fail($"gave up after {Timeout.TotalSeconds:F0} s waiting until {what}" + (seen is null ? "" : "; " + seen()));
             }
 
             await Task.Delay(10);
