@@ -30,9 +30,7 @@ public static class WirelessMBusJson
         // The transport header is already read: what is left is records only (CI 0x78, no header).
         MBusError? error = MBusDecoder.DecodeApplication(MBusLink.CiResponseNone, telegram.Data, telegram.PayloadOffset, telegram.PayloadLength,
             telegram.PayloadOffset, records);
-        int version = telegram.HasLongAddress ? telegram.LongVersion : telegram.Version;
-        int medium = telegram.HasLongAddress ? telegram.LongDeviceType : telegram.DeviceType;
-        records.SetIdentification(WirelessMBusAddress.IdText(telegram.MeterId), telegram.MeterManufacturerCode, version, medium);
+        records.SetIdentification(WirelessMBusAddress.IdText(telegram.MeterId), telegram.MeterManufacturerCode, telegram.MeterVersion, telegram.MeterDeviceType);
         return error;
     }
 
