@@ -35,6 +35,22 @@ public sealed partial class BarrierControllerTests
     }
 
     [TestMethod]
+    public void Step_PresenceWhileClosingWithTheLinkDown_ReversesOpenWithoutTheNetwork()
+    {
+        BarrierRig rig = ClosingBarrier();
+        rig.Transport.Disconnect();
+
+        rig.Presence.Active = true;
+        rig.Step(BarrierRig.StepMs);
+
+        Assert.AreEqual(BarrierState.Opening, rig.Controller.State);
+        Assert.IsFalse(rig.DriveClose.Energised);
+        Assert.IsTrue(rig.DriveOpen.Energised);
+        rig.RunUntil(BarrierState.Open);
+        Assert.AreEqual(1L, rig.Controller.Obstacles);
+    }
+
+    [TestMethod]
     public void Ctor_OnClosedLimit_ClosedWithMotorOff()
     {
         BarrierRig rig = new BarrierRig();
